@@ -1,0 +1,89 @@
+import { Badge, EmptyState, IndexTable, Text } from "@shopify/polaris";
+
+export interface ProductRow {
+  id: string;
+  name: string;
+  deliveringType: string;
+  access: string;
+  maxDownloads: number | null;
+  downloadIn: number | null;
+  stampingEnabled: boolean;
+  fileCount: number;
+  availableKeys: number | null;
+  soldLines: number;
+}
+
+const ACCESS_LABEL: Record<string, string> = {
+  FILE: "Files",
+  LICENSE_KEY: "License key",
+  FILE_WITH_LICENCE_KEY: "Files + license key",
+};
+
+function limitLabel(product: ProductRow): string {
+  const downloads = product.maxDownloads
+    ? `${product.maxDownloads} downloads`
+    : "Unlimited downloads";
+  const expiry = product.downloadIn ? `${product.downloadIn} days` : "no expiry";
+  return `${downloads}, ${expiry}`;
+}
+
+export function ProductsTable({ products }: { products: ProductRow[] }) {
+  if (products.length === 0) {
+    return (
+      <EmptyState heading="Sell your first digital product" image="/empty-state-files.svg">
+        <p>
+          Attach files, links or license keys to a Shopify product and Handoff delivers them after
+          checkout.
+        </p>
+      </EmptyState>
+    );
+  }
+  return (
+    <IndexTable
+      resourceName={{ singular: "digital product", plural: "digital products" }}
+      itemCount={products.length}
+      selectable={false}
+      headings={[
+        { title: "Product" },
+        { title: "Delivers" },
+        { title: "Limits" },
+        { title: "Files", alignment: "end" },
+        { title: "Keys available", alignment: "end" },
+        { title: "Sold", alignment: "end" },
+      ]}
+    >
+      {products.map((product, index) => (
+        <IndexTable.Row id={product.id} key={product.id} position={index}>
+          <IndexTable.Cell>
+            <Text as="span" variant="bodyMd" fontWeight="semibold">
+              {product.name}
+            </Text>{" "}
+            {product.stampingEnabled ? <Badge tone="info">PDF stamping</Badge> : null}
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            {ACCESS_LABEL[product.access] ?? product.access}
+            {product.deliveringType !== "REGULAR"
+              ? ` · ${product.deliveringType.toLowerCase()}`
+              : ""}
+          </IndexTable.Cell>
+          <IndexTable.Cell>{limitLabel(product)}</IndexTable.Cell>
+          <IndexTable.Cell>
+            <Text as="span" alignment="end" numeric>
+              {product.fileCount}
+            </Text>
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <Text as="span" alignment="end" numeric>
+              {product.availableKeys ?? "—"}
+            </Text>
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <Text as="span" alignment="end" numeric>
+              {product.soldLines}
+            </Text>
+          </IndexTable.Cell>
+        </IndexTable.Row>
+      ))}
+    </IndexTable>
+  );
+}

@@ -1,0 +1,40 @@
+import { closeDb, dbDriver, getDb } from "~/db/client.server";
+import { runMigrations } from "~/db/migrate.server";
+import { env, type Env } from "~/lib/env.server";
+import { startWorker } from "~/lib/jobs/worker.server";
+import { rootLogger } from "~/lib/request-context.server";
+import { purgeExpiredRecords } from "~/services/maintenance.server";
+import { shopifyWebhookJobHandlers } from "~/services/shopify-webhooks.server";
+
+export interface Boot {
+  env: Env;
+  databaseDriver: "postgres" | "pglite";
+  shutdown: () => Promise<void>;
+}
+
+/**
+ * Process start for every role: validate env (fail fast), then bring the schema up to
+ * date. Migrations take an advisory lock, so several replicas booting at once are safe.
+ */
+export async function bootServer({ role }: { role: "web" | "worker" | "migrate" }): Promise<Boot> {
+  const config = env();
+  const db = getDb();
+  const started = Date.now();
+  await runMigrations(db);
+  rootLogger.info(
+    { role, database: dbDriver(), duration_ms: Date.now() - started },
+    "migrations applied",
+  );
+  return { env: config, databaseDriver: dbDriver(), shutdown: () => closeDb() };
+}
+
+/** The job types this build knows how to run; each domain module contributes its own. */
+const jobHandlers = { ...shopifyWebhookJobHandlers };
+
+export function startBackgroundWorker(): () => Promise<void> {
+  return startWorker({
+    db: getDb(),
+    handlers: jobHandlers,
+    periodic: [{ name: "purge-expired-records", everyMs: 3_600_000, run: purgeExpiredRecords }],
+  });
+}

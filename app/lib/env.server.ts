@@ -1,0 +1,104 @@
+import { z } from "zod";
+
+/**
+ * Environment, parsed once at boot (Epic Stack style): a bad value fails the process
+ * immediately with a readable message instead of surfacing later as a confusing error.
+ * Every variable here is documented in `.env.example` and README.md.
+ */
+
+export const DEMO_SHOP_DOMAIN = "handoff-demo.myshopify.com";
+export const DEMO_API_KEY = "handoff-demo-api-key";
+// Only ever used to sign session tokens for the localhost-only demo admin.
+export const DEMO_API_SECRET = "handoff-demo-secret-local-only";
+
+const booleanish = z
+  .enum(["1", "0", "true", "false", "yes", "no", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().min(1).default(".data"),
+  SHOPIFY_API_KEY: z.string().min(1).optional(),
+  SHOPIFY_API_SECRET: z.string().min(1).optional(),
+  SHOPIFY_APP_URL: z.string().url().optional(),
+  SCOPES: z
+    .string()
+    .default(
+      "read_orders,write_orders,read_products,read_customers,write_merchant_managed_fulfillment_orders",
+    ),
+  SHOP_CUSTOM_DOMAIN: z.string().optional(),
+  HANDOFF_DEMO: booleanish,
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  MAIL_FROM: z.string().default("Handoff <no-reply@handoff.local>"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  WORKER_MODE: z.enum(["inprocess", "off"]).default("inprocess"),
+  API_ACCESS_MODE: z.enum(["open", "approval"]).default("open"),
+});
+
+export type Env = z.infer<typeof envSchema> & {
+  SHOPIFY_API_KEY: string;
+  SHOPIFY_API_SECRET: string;
+  SHOPIFY_APP_URL: string;
+};
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/** Pure so tests can check the rules without touching process.env. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new EnvError(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+
+  if (env.HANDOFF_DEMO) {
+    // The demo signs its own admin sessions with a published secret, so it must never
+    // run where real merchants or real Shopify credentials could meet it.
+    if (env.NODE_ENV === "production") {
+      throw new EnvError("HANDOFF_DEMO=1 refuses to run with NODE_ENV=production.");
+    }
+    const realKey = env.SHOPIFY_API_KEY && env.SHOPIFY_API_KEY !== DEMO_API_KEY;
+    const realSecret = env.SHOPIFY_API_SECRET && env.SHOPIFY_API_SECRET !== DEMO_API_SECRET;
+    if (realKey || realSecret) {
+      throw new EnvError(
+        "HANDOFF_DEMO=1 refuses to run with real Shopify credentials (SHOPIFY_API_KEY / SHOPIFY_API_SECRET are set). Unset them for the demo.",
+      );
+    }
+    return {
+      ...env,
+      SHOPIFY_API_KEY: DEMO_API_KEY,
+      SHOPIFY_API_SECRET: DEMO_API_SECRET,
+      SHOPIFY_APP_URL: env.SHOPIFY_APP_URL ?? `http://localhost:${env.PORT}`,
+    };
+  }
+
+  const missing = (["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL"] as const).filter(
+    (k) => !env[k],
+  );
+  if (missing.length > 0) {
+    throw new EnvError(
+      `Missing ${missing.join(", ")}. Set them (see .env.example), or run the local demo with \`npm run demo\`.`,
+    );
+  }
+  return env as Env;
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,108 @@
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import type { Db } from "~/db/client.server";
+import type { Job } from "~/db/schema";
+import { rootLogger } from "~/lib/request-context.server";
+import { claimNextJob, completeJob, failJob, heartbeatJob, requeueStaleJobs } from "./queue.server";
+
+export type JobHandler = (job: Job, context: { db: Db; workerId: string }) => Promise<unknown>;
+
+export interface WorkerOptions {
+  db: Db;
+  handlers: Record<string, JobHandler>;
+  concurrency?: number;
+  pollIntervalMs?: number;
+  heartbeatIntervalMs?: number;
+  staleAfterMs?: number;
+  /** Hooks run on a timer (e.g. maintenance), each at most once per interval per process. */
+  periodic?: Array<{ name: string; everyMs: number; run: (db: Db) => Promise<unknown> }>;
+}
+
+/** Starts polling; returns a stop function that lets running jobs finish. */
+export function startWorker(options: WorkerOptions): () => Promise<void> {
+  const {
+    db,
+    handlers,
+    concurrency = 2,
+    pollIntervalMs = 500,
+    heartbeatIntervalMs = 5_000,
+    staleAfterMs = 60_000,
+    periodic = [],
+  } = options;
+  const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const logger = rootLogger.child({ worker_id: workerId });
+  const types = Object.keys(handlers);
+  let stopping = false;
+  const running = new Set<Promise<void>>();
+
+  async function runOne(job: Job): Promise<void> {
+    const jobLogger = logger.child({ job_id: job.id, job_type: job.type, attempt: job.attempts });
+    const beat = setInterval(() => {
+      heartbeatJob(db, job.id, workerId).catch((err) =>
+        jobLogger.warn({ err }, "heartbeat failed"),
+      );
+    }, heartbeatIntervalMs);
+    const started = Date.now();
+    try {
+      const result = await handlers[job.type]!(job, { db, workerId });
+      await completeJob(db, job.id, result);
+      jobLogger.info({ duration_ms: Date.now() - started }, "job succeeded");
+    } catch (error) {
+      const outcome = await failJob(db, job, error);
+      jobLogger.warn({ err: error, outcome }, "job failed");
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  async function loop(slot: number): Promise<void> {
+    while (!stopping) {
+      let job: Job | null = null;
+      try {
+        job = await claimNextJob(db, workerId, types);
+      } catch (err) {
+        logger.error({ err, slot }, "claiming a job failed");
+      }
+      if (job) {
+        const task = runOne(job);
+        running.add(task);
+        await task;
+        running.delete(task);
+      } else {
+        await sleep(pollIntervalMs);
+      }
+    }
+  }
+
+  const timers = [
+    setInterval(
+      () => {
+        requeueStaleJobs(db, staleAfterMs)
+          .then((n) => n > 0 && logger.warn({ requeued: n }, "requeued stale jobs"))
+          .catch((err) => logger.error({ err }, "requeue of stale jobs failed"));
+      },
+      Math.max(1_000, staleAfterMs / 2),
+    ),
+    ...periodic.map((task) =>
+      setInterval(() => {
+        task.run(db).catch((err) => logger.error({ err, task: task.name }, "periodic task failed"));
+      }, task.everyMs),
+    ),
+  ];
+  for (const timer of timers) timer.unref();
+
+  const loops = Array.from({ length: concurrency }, (_, slot) => loop(slot));
+  logger.info({ types, concurrency }, "worker started");
+
+  return async () => {
+    stopping = true;
+    for (const timer of timers) clearInterval(timer);
+    await Promise.all(loops);
+    await Promise.all(running);
+    logger.info("worker stopped");
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
