@@ -72,6 +72,4 @@ Handoff demo is running (embedded PGlite in .data/, Ctrl+C to stop)
   Demo API token     ${demo.apiToken}
   Docs               ${baseUrl}/docs
   Health             ${baseUrl}/healthz
-
-  Try:  curl -H "Authorization: Bearer ${demo.apiToken}" ${baseUrl}/public-api/v1/whoami
 `);

@@ -4,6 +4,7 @@
  * customers, orders and downloads. Idempotent: if the demo shop exists, it only prints.
  * Writes .data/demo.json (demo token, a download page token) for `npm run demo`.
  */
+import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -211,9 +212,10 @@ async function seed() {
     url: "https://learn.northwind.example/night-photography",
   });
 
+  // Deterministic but realistic-looking keys, so re-seeding gives the same pool.
   const keyValues = Array.from({ length: 25 }, (_, i) => {
-    const n = String(1000 + i * 37).padStart(4, "0");
-    return `LUMEN-${n}-${(i * 7919).toString(36).toUpperCase().padStart(4, "X")}-2024`;
+    const hex = createHash("sha256").update(`lumen-presets-${i}`).digest("hex").toUpperCase();
+    return `LUMEN-${hex.slice(0, 4)}-${hex.slice(4, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}`;
   });
   const keys = await db
     .insert(licenseKeys)

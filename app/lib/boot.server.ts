@@ -18,6 +18,12 @@ export interface Boot {
  */
 export async function bootServer({ role }: { role: "web" | "worker" | "migrate" }): Promise<Boot> {
   const config = env();
+  if (role === "worker" && dbDriver() === "pglite") {
+    // PGlite is one process's embedded database: a second process cannot open it.
+    throw new Error(
+      "A separate worker needs PostgreSQL (DATABASE_URL). With embedded PGlite the worker runs in-process (WORKER_MODE=inprocess).",
+    );
+  }
   const db = getDb();
   const started = Date.now();
   await runMigrations(db);
