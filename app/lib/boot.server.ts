@@ -5,6 +5,8 @@ import { startWorker } from "~/lib/jobs/worker.server";
 import { rootLogger } from "~/lib/request-context.server";
 import { purgeExpiredRecords } from "~/services/maintenance.server";
 import { shopifyWebhookJobHandlers } from "~/services/shopify-webhooks.server";
+import { dispatchDueEmails } from "~/services/emails.server";
+import { deliverWaitingOrders } from "~/services/deliveries.server";
 
 export interface Boot {
   env: Env;
@@ -35,12 +37,20 @@ export async function bootServer({ role }: { role: "web" | "worker" | "migrate" 
 }
 
 /** The job types this build knows how to run; each domain module contributes its own. */
-const jobHandlers = { ...shopifyWebhookJobHandlers };
+const jobHandlers = {
+  ...shopifyWebhookJobHandlers,
+  // Emails are rows drained by the dispatcher below; a job only asks for it to run now.
+  "email.send": async () => ({ sent: await dispatchDueEmails(getDb()) }),
+};
 
 export function startBackgroundWorker(): () => Promise<void> {
   return startWorker({
     db: getDb(),
     handlers: jobHandlers,
-    periodic: [{ name: "purge-expired-records", everyMs: 3_600_000, run: purgeExpiredRecords }],
+    periodic: [
+      { name: "send-due-emails", everyMs: 1_000, run: (db) => dispatchDueEmails(db) },
+      { name: "deliver-waiting-orders", everyMs: 15_000, run: (db) => deliverWaitingOrders(db) },
+      { name: "purge-expired-records", everyMs: 3_600_000, run: purgeExpiredRecords },
+    ],
   });
 }

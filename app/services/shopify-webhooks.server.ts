@@ -4,6 +4,8 @@ import { shopifyWebhookReceipts, type Job } from "~/db/schema";
 import { enqueueJob } from "~/lib/jobs/queue.server";
 import { log } from "~/lib/request-context.server";
 import { markShopUninstalled } from "~/services/shops.server";
+import { applyShopifyRefund, ingestShopifyOrder } from "~/services/shopify-orders.server";
+import { exportCustomerData, redactCustomer, redactShop } from "~/services/compliance.server";
 
 export interface IncomingShopifyWebhook {
   shopDomain: string;
@@ -66,15 +68,32 @@ async function markReceiptProcessed(job: Job): Promise<void> {
     .where(eq(shopifyWebhookReceipts.id, receiptId));
 }
 
-/**
- * Worker handlers per topic. Topics without a handler here stay queued until one is
- * registered (orders and compliance processing arrive with the fulfillment work), so
- * nothing Shopify sent is lost in the meantime.
- */
-export const shopifyWebhookJobHandlers: Record<string, (job: Job) => Promise<unknown>> = {
-  [`${SHOPIFY_WEBHOOK_JOB_PREFIX}app/uninstalled`]: async (job) => {
-    await markShopUninstalled(String(job.payload.shopDomain));
-    await markReceiptProcessed(job);
-    return { uninstalled: job.payload.shopDomain };
+type TopicHandler = (shopDomain: string, body: unknown, topic: string) => Promise<unknown>;
+
+/** What each Shopify topic does, run by the worker (so the webhook answers in milliseconds). */
+const TOPIC_HANDLERS: Record<string, TopicHandler> = {
+  "orders/create": (shop, body, topic) => ingestShopifyOrder(shop, topic, body),
+  "orders/paid": (shop, body, topic) => ingestShopifyOrder(shop, topic, body),
+  "orders/updated": (shop, body, topic) => ingestShopifyOrder(shop, topic, body),
+  "orders/cancelled": (shop, body, topic) => ingestShopifyOrder(shop, topic, body),
+  "refunds/create": (shop, body) => applyShopifyRefund(shop, body),
+  "app/uninstalled": async (shop) => {
+    await markShopUninstalled(shop);
+    return { uninstalled: shop };
   },
+  "customers/data_request": (shop, body) => exportCustomerData(shop, body),
+  "customers/redact": (shop, body) => redactCustomer(shop, body),
+  "shop/redact": (shop) => redactShop(shop),
 };
+
+export const shopifyWebhookJobHandlers: Record<string, (job: Job) => Promise<unknown>> =
+  Object.fromEntries(
+    Object.entries(TOPIC_HANDLERS).map(([topic, handle]) => [
+      `${SHOPIFY_WEBHOOK_JOB_PREFIX}${topic}`,
+      async (job: Job) => {
+        const result = await handle(String(job.payload.shopDomain), job.payload.body, topic);
+        await markReceiptProcessed(job);
+        return (result ?? {}) as Record<string, unknown>;
+      },
+    ]),
+  );

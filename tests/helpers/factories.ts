@@ -14,6 +14,7 @@ import {
   digitalProductFiles,
   digitalProducts,
   files,
+  licenseKeys,
   orderLines,
   orders,
   sessions,
@@ -116,21 +117,19 @@ export async function createDigitalProduct(
     .values({
       shopId: shop.id,
       name: `Product ${unique()}`,
-      productGid: `gid://shopify/Product/${Date.now()}`,
+      productGid: `gid://shopify/Product/${Date.now()}${counter++}`,
       ...overrides,
     })
     .returning();
   if (attach.length > 0) {
-    await db
-      .insert(digitalProductFiles)
-      .values(
-        attach.map((f, position) => ({
-          shopId: shop.id,
-          digitalProductId: product!.id,
-          fileId: f.id,
-          position,
-        })),
-      );
+    await db.insert(digitalProductFiles).values(
+      attach.map((f, position) => ({
+        shopId: shop.id,
+        digitalProductId: product!.id,
+        fileId: f.id,
+        position,
+      })),
+    );
   }
   return product!;
 }
@@ -207,4 +206,66 @@ export async function createOrder(
     )
     .returning();
   return { order: order!, lines };
+}
+
+/** A pool of `count` available keys under `tag`, with readable unique values. */
+export async function createLicenseKeys(
+  db: Db,
+  shop: Shop,
+  tag: string,
+  count: number,
+  prefix = tag.toUpperCase(),
+) {
+  const batch = unique();
+  return db
+    .insert(licenseKeys)
+    .values(
+      Array.from({ length: count }, (_, i) => ({
+        shopId: shop.id,
+        tag,
+        key: `${prefix}-${batch}-${String(i).padStart(4, "0")}`,
+      })),
+    )
+    .returning();
+}
+
+/** A Shopify REST order payload (the shape orders/* webhooks carry) for the given products. */
+export function shopifyOrderPayload(
+  products: Array<{ productGid: string | null; quantity?: number; price?: string }>,
+  overrides: Record<string, unknown> = {},
+) {
+  const orderId = Number(`${Date.now()}${counter++}`.slice(-15));
+  return {
+    id: orderId,
+    admin_graphql_api_id: `gid://shopify/Order/${orderId}`,
+    name: `#${2000 + counter}`,
+    email: "jane@example.com",
+    created_at: new Date().toISOString(),
+    processed_at: new Date().toISOString(),
+    currency: "USD",
+    financial_status: "paid",
+    fulfillment_status: null,
+    cancelled_at: null,
+    token: `tok${orderId}abcdef0123456789`,
+    customer_locale: "en",
+    total_price: "19.00",
+    customer: {
+      id: 9_000_000 + counter,
+      email: "jane@example.com",
+      first_name: "Jane",
+      last_name: "Smith",
+    },
+    line_items: products.map((p, i) => ({
+      id: orderId * 10 + i,
+      admin_graphql_api_id: `gid://shopify/LineItem/${orderId * 10 + i}`,
+      product_id: p.productGid ? Number(p.productGid.split("/").pop()) : null,
+      variant_id: 40_000_000 + i,
+      title: `Item ${i}`,
+      quantity: p.quantity ?? 1,
+      price: p.price ?? "19.00",
+      sku: null,
+      variant_title: null,
+    })),
+    ...overrides,
+  };
 }

@@ -83,11 +83,18 @@ export function startWorker(options: WorkerOptions): () => Promise<void> {
       },
       Math.max(1_000, staleAfterMs / 2),
     ),
-    ...periodic.map((task) =>
-      setInterval(() => {
-        task.run(db).catch((err) => logger.error({ err, task: task.name }, "periodic task failed"));
-      }, task.everyMs),
-    ),
+    ...periodic.map((task) => {
+      // A slow run must not overlap the next tick of the same task.
+      let busy = false;
+      return setInterval(() => {
+        if (busy || stopping) return;
+        busy = true;
+        task
+          .run(db)
+          .catch((err) => logger.error({ err, task: task.name }, "periodic task failed"))
+          .finally(() => (busy = false));
+      }, task.everyMs);
+    }),
   ];
   for (const timer of timers) timer.unref();
 

@@ -1,0 +1,245 @@
+import { and, asc, eq, inArray, lt, lte, sql } from "drizzle-orm";
+import type { Db, DbOrTx } from "~/db/client.server";
+import {
+  customers,
+  digitalProductLinks,
+  emailMessages,
+  licenseKeys,
+  orderLines,
+  orders,
+  shops,
+  type EmailMessage,
+} from "~/db/schema";
+import { env } from "~/lib/env.server";
+import { retryDelayMs } from "~/lib/jobs/queue.server";
+import { mailTransport, type MailTransport } from "~/lib/mail/transport.server";
+import { renderDeliveryEmail, type RenderedEmail } from "~/lib/mail/render.server";
+import { rootLogger } from "~/lib/request-context.server";
+
+/**
+ * Every email is a row first (status, attempts, last error), then a send. Rows are
+ * claimed with SKIP LOCKED, so any number of workers drain the queue without sending a
+ * message twice; a failed send is retried with backoff, and a worker that dies mid-send
+ * leaves a `sending` row that is put back after a timeout.
+ */
+
+export const MAX_EMAIL_ATTEMPTS = 8;
+const STUCK_SENDING_MINUTES = 5;
+
+export async function queueOrderEmail(
+  db: DbOrTx,
+  input: {
+    shopId: string;
+    orderId: string;
+    kind: "delivery" | "resend";
+    toAddress: string;
+    locale: string | null;
+  },
+): Promise<string> {
+  const [row] = await db
+    .insert(emailMessages)
+    .values({
+      shopId: input.shopId,
+      orderId: input.orderId,
+      kind: input.kind,
+      toAddress: input.toAddress,
+      locale: input.locale,
+    })
+    .returning({ id: emailMessages.id });
+  return row!.id;
+}
+
+export function downloadPageUrl(accessToken: string): string {
+  return `${env().SHOPIFY_APP_URL.replace(/\/$/, "")}/d/${accessToken}`;
+}
+
+/** Renders with the shop's branding and the order's current keys at send time. */
+async function renderOrderEmail(
+  db: Db,
+  message: EmailMessage,
+): Promise<RenderedEmail & { from: string; replyTo: string | null }> {
+  const [row] = await db
+    .select({ order: orders, shop: shops, customer: customers })
+    .from(orders)
+    .innerJoin(shops, eq(shops.id, orders.shopId))
+    .leftJoin(customers, eq(customers.id, orders.customerId))
+    .where(and(eq(orders.shopId, message.shopId), eq(orders.id, message.orderId ?? "")));
+  if (!row) throw new Error(`order ${message.orderId} of email ${message.id} no longer exists`);
+  const { order, shop, customer } = row;
+  const lines = await db
+    .select()
+    .from(orderLines)
+    .where(and(eq(orderLines.shopId, shop.id), eq(orderLines.orderId, order.id)));
+  const lineTitle = new Map(lines.map((l) => [l.id, l.title]));
+  const productIds = lines
+    .filter((l) => l.accessStatus === "enabled" && l.digitalProductId)
+    .map((l) => l.digitalProductId!);
+  const [keys, links] = await Promise.all([
+    db
+      .select({ lineId: licenseKeys.orderLineId, key: licenseKeys.key })
+      .from(licenseKeys)
+      .where(and(eq(licenseKeys.shopId, shop.id), eq(licenseKeys.orderId, order.id)))
+      .orderBy(asc(licenseKeys.assignedAt), asc(licenseKeys.id)),
+    productIds.length === 0
+      ? []
+      : db
+          .select()
+          .from(digitalProductLinks)
+          .where(
+            and(
+              eq(digitalProductLinks.shopId, shop.id),
+              inArray(digitalProductLinks.digitalProductId, productIds),
+            ),
+          )
+          .orderBy(asc(digitalProductLinks.position)),
+  ]);
+  const rendered = renderDeliveryEmail({
+    locale: message.locale ?? order.locale ?? customer?.locale ?? shop.primaryLocale,
+    shop: {
+      name: shop.name ?? shop.domain,
+      brandColor: shop.brandColor,
+      logoUrl: shop.brandLogoUrl,
+      templates: shop.emailTemplates,
+    },
+    customerName: customer?.firstName ?? null,
+    orderName: order.name,
+    downloadUrl: downloadPageUrl(order.accessToken),
+    licenseKeys: keys.map((k) => ({ product: lineTitle.get(k.lineId ?? "") ?? "", key: k.key })),
+    links: links.map(({ title, url }) => ({ title, url })),
+  });
+  const senderName = shop.emailSenderName ?? shop.name ?? shop.domain;
+  const address = env().MAIL_FROM.match(/<([^>]+)>/)?.[1] ?? env().MAIL_FROM;
+  return {
+    ...rendered,
+    from: `"${senderName.replace(/"/g, "")}" <${address}>`,
+    replyTo: shop.emailReplyTo ?? shop.email,
+  };
+}
+
+async function claimDueEmail(db: Db, workerId: string): Promise<EmailMessage | null> {
+  return db.transaction(async (tx) => {
+    const [due] = await tx
+      .select({ id: emailMessages.id })
+      .from(emailMessages)
+      .where(and(eq(emailMessages.status, "queued"), lte(emailMessages.nextAttemptAt, sql`now()`)))
+      .orderBy(asc(emailMessages.nextAttemptAt))
+      .limit(1)
+      .for("update", { skipLocked: true });
+    if (!due) return null;
+    const [claimed] = await tx
+      .update(emailMessages)
+      .set({
+        status: "sending",
+        lockedAt: sql`now()`,
+        lockedBy: workerId,
+        attempts: sql`${emailMessages.attempts} + 1`,
+      })
+      .where(eq(emailMessages.id, due.id))
+      .returning();
+    return claimed ?? null;
+  });
+}
+
+export interface SentEmail {
+  message: EmailMessage;
+  messageId: string;
+}
+
+/** Sends one claimed message; records the outcome on its row. */
+async function sendClaimed(
+  db: Db,
+  message: EmailMessage,
+  transport: MailTransport,
+): Promise<SentEmail | null> {
+  try {
+    const content =
+      message.bodyHtml && message.subject
+        ? {
+            subject: message.subject,
+            html: message.bodyHtml,
+            text: message.bodyText ?? "",
+            from: env().MAIL_FROM,
+            replyTo: null,
+            locale: message.locale,
+          }
+        : await renderOrderEmail(db, message);
+    const { messageId } = await transport.send({
+      from: content.from,
+      to: message.toAddress,
+      replyTo: content.replyTo,
+      subject: content.subject,
+      html: content.html,
+      text: content.text,
+      reference: message.id,
+    });
+    await db
+      .update(emailMessages)
+      .set({
+        status: "sent",
+        sentAt: sql`now()`,
+        messageId,
+        subject: content.subject,
+        lastError: null,
+        lockedBy: null,
+      })
+      .where(eq(emailMessages.id, message.id));
+    return { message, messageId };
+  } catch (error) {
+    const exhausted = message.attempts >= MAX_EMAIL_ATTEMPTS;
+    const reason = error instanceof Error ? error.message : String(error);
+    await db
+      .update(emailMessages)
+      .set({
+        status: exhausted ? "failed" : "queued",
+        lastError: reason.slice(0, 1000),
+        nextAttemptAt: new Date(Date.now() + retryDelayMs(message.attempts)),
+        lockedBy: null,
+      })
+      .where(eq(emailMessages.id, message.id));
+    rootLogger.warn(
+      { email_id: message.id, attempt: message.attempts, exhausted, err: error },
+      "email send failed",
+    );
+    return null;
+  }
+}
+
+/**
+ * Drains due emails (bounded per call so one tick cannot run forever). `onSent` lets the
+ * caller react to a delivered message (e.g. the `digital_order.delivered` event).
+ */
+export async function dispatchDueEmails(
+  db: Db,
+  {
+    workerId = `pid-${process.pid}`,
+    limit = 50,
+    transport = mailTransport(),
+    onSent,
+  }: {
+    workerId?: string;
+    limit?: number;
+    transport?: MailTransport;
+    onSent?: (sent: SentEmail) => Promise<void>;
+  } = {},
+): Promise<number> {
+  await db
+    .update(emailMessages)
+    .set({ status: "queued", lockedBy: null })
+    .where(
+      and(
+        eq(emailMessages.status, "sending"),
+        lt(emailMessages.lockedAt, sql`now() - make_interval(mins => ${STUCK_SENDING_MINUTES})`),
+      ),
+    );
+  let sent = 0;
+  for (let i = 0; i < limit; i++) {
+    const message = await claimDueEmail(db, workerId);
+    if (!message) break;
+    const result = await sendClaimed(db, message, transport);
+    if (result) {
+      sent++;
+      await onSent?.(result);
+    }
+  }
+  return sent;
+}
