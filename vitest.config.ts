@@ -18,6 +18,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
+          // In-process services log through pino; keep test output readable.
+          env: { LOG_LEVEL: "silent" },
           include: ["tests/unit/**/*.test.ts"],
           environment: "node",
           testTimeout: 15_000,

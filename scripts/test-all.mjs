@@ -21,12 +21,18 @@ const steps = [
   { name: "typecheck", cmd: npm, args: ["run", "typecheck"] },
   { name: "lint", cmd: npm, args: ["run", "lint"] },
   { name: "build", cmd: npm, args: ["run", "build"] },
-  { name: "unit tests", cmd: bin("vitest"), args: ["run", "--project", "unit"] },
-  { name: "integration tests", cmd: bin("vitest"), args: ["run", "--project", "integration"] },
+  { name: "unit tests", cmd: bin("vitest"), args: ["run", "--project", "unit"], counts: "vitest" },
+  {
+    name: "integration tests",
+    cmd: bin("vitest"),
+    args: ["run", "--project", "integration"],
+    counts: "vitest",
+  },
   {
     name: "e2e tests",
     cmd: bin("playwright"),
     args: ["test"],
+    counts: "playwright",
     preflight: () => {
       const chromium = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
       return existsSync(chromium)
@@ -45,14 +51,51 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 
+/** Test counts read from a runner's own summary lines (vitest's "Tests  N passed", Playwright's "N passed"). */
+const tally = { passed: 0, failed: 0, skipped: 0 };
+// eslint-disable-next-line no-control-regex -- stripping terminal colour codes is the point
+const ANSI = /\u001b\[[0-9;]*m/g;
+function countTests(step, text) {
+  if (!step.counts) return;
+  for (const raw of text.split("\n")) {
+    const line = raw.replace(ANSI, "");
+    const summary =
+      step.counts === "vitest"
+        ? line.match(/^\s*Tests\s+(.*)$/)
+        : line.match(/^\s*(\d+ (?:passed|failed|skipped|flaky)\b.*)$/);
+    if (!summary) continue;
+    for (const [, n, kind] of summary[1].matchAll(/(\d+) (passed|failed|skipped|flaky)/g)) {
+      if (kind === "flaky") tally.failed += Number(n);
+      else tally[kind] += Number(n);
+    }
+  }
+}
+
 function run(step) {
   return new Promise((resolve) => {
-    current = spawn(step.cmd, step.args, { cwd: root, stdio: "inherit", env: process.env });
+    current = spawn(step.cmd, step.args, {
+      cwd: root,
+      stdio: ["inherit", "pipe", "inherit"],
+      env: process.env,
+    });
+    let pending = "";
+    current.stdout.on("data", (chunk) => {
+      process.stdout.write(chunk);
+      pending += chunk.toString();
+      const cut = pending.lastIndexOf("\n");
+      if (cut >= 0) {
+        countTests(step, pending.slice(0, cut));
+        pending = pending.slice(cut + 1);
+      }
+    });
     current.on("error", (error) => {
       console.error(`could not start ${step.cmd}: ${error.message}`);
       resolve(1);
     });
-    current.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    current.on("close", (code, signal) => {
+      countTests(step, pending);
+      resolve(code ?? (signal ? 128 : 1));
+    });
   }).finally(() => {
     current = null;
   });
@@ -86,5 +129,10 @@ const skipped = steps.length - results.length;
 console.log(`\n${"-".repeat(78)}\nSummary (${seconds(Date.now() - started)}):`);
 for (const r of results) console.log(`  ${r.ok ? "✔" : "✘"} ${r.name.padEnd(20)} ${seconds(r.ms)}`);
 for (const s of steps.slice(results.length)) console.log(`  - ${s.name.padEnd(20)} not run`);
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+console.log(`  steps: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} not run` : ""}`);
+// The closing line counts tests (not steps), in the plain form CI reads.
+const testsFailed = tally.failed + (failed && tally.failed === 0 ? 1 : 0);
+console.log(
+  `${tally.passed} passed, ${testsFailed} failed${tally.skipped ? `, ${tally.skipped} skipped` : ""}`,
+);
 process.exit(failed ? 1 : 0);

@@ -44,11 +44,13 @@ const jobHandlers = {
 };
 
 export function startBackgroundWorker(): () => Promise<void> {
+  const staleAfterMs = env().WORKER_STALE_AFTER_MS;
   return startWorker({
     db: getDb(),
     handlers: jobHandlers,
+    staleAfterMs,
     periodic: [
-      { name: "send-due-emails", everyMs: 1_000, run: (db) => dispatchDueEmails(db) },
+      { name: "send-due-emails", everyMs: 1_000, run: (db) => dispatchDueEmails(db, { staleAfterMs }) },
       { name: "deliver-waiting-orders", everyMs: 15_000, run: (db) => deliverWaitingOrders(db) },
       { name: "purge-expired-records", everyMs: 3_600_000, run: purgeExpiredRecords },
     ],

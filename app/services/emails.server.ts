@@ -24,7 +24,6 @@ import { rootLogger } from "~/lib/request-context.server";
  */
 
 export const MAX_EMAIL_ATTEMPTS = 8;
-const STUCK_SENDING_MINUTES = 5;
 
 export async function queueOrderEmail(
   db: DbOrTx,
@@ -214,10 +213,13 @@ export async function dispatchDueEmails(
     workerId = `pid-${process.pid}`,
     limit = 50,
     transport = mailTransport(),
+    staleAfterMs = 300_000,
     onSent,
   }: {
     workerId?: string;
     limit?: number;
+    /** A `sending` row older than this belongs to a dead worker and is retried. */
+    staleAfterMs?: number;
     transport?: MailTransport;
     onSent?: (sent: SentEmail) => Promise<void>;
   } = {},
@@ -228,7 +230,7 @@ export async function dispatchDueEmails(
     .where(
       and(
         eq(emailMessages.status, "sending"),
-        lt(emailMessages.lockedAt, sql`now() - make_interval(mins => ${STUCK_SENDING_MINUTES})`),
+        lt(emailMessages.lockedAt, sql`now() - make_interval(secs => ${staleAfterMs / 1000})`),
       ),
     );
   let sent = 0;

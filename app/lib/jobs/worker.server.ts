@@ -25,8 +25,8 @@ export function startWorker(options: WorkerOptions): () => Promise<void> {
     handlers,
     concurrency = 2,
     pollIntervalMs = 500,
-    heartbeatIntervalMs = 5_000,
     staleAfterMs = 60_000,
+    heartbeatIntervalMs = Math.max(250, Math.floor(staleAfterMs / 4)),
     periodic = [],
   } = options;
   const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
