@@ -957,6 +957,11 @@ export const webhookDeliveries = pgTable(
       .where(sql`${t.status} = 'pending'`),
     index("webhook_deliveries_endpoint_cursor_idx").on(t.endpointId, t.createdAt, t.id),
     index("webhook_deliveries_event_idx").on(t.eventId),
+    // The sender claims the oldest due deliveries of EACH endpoint (a per-endpoint cap keeps
+    // a slow receiver from taking every slot); this is the index that per-endpoint probe uses.
+    index("webhook_deliveries_endpoint_due_idx")
+      .on(t.endpointId, t.nextAttemptAt, t.id)
+      .where(sql`${t.status} = 'pending'`),
   ],
 );
 

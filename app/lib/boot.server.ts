@@ -7,6 +7,7 @@ import { purgeExpiredRecords } from "~/services/maintenance.server";
 import { shopifyWebhookJobHandlers } from "~/services/shopify-webhooks.server";
 import { dispatchDueEmails } from "~/services/emails.server";
 import { deliverWaitingOrders } from "~/services/deliveries.server";
+import { webhookPeriodicTasks } from "~/lib/webhooks-out/dispatcher.server";
 
 export interface Boot {
   env: Env;
@@ -50,9 +51,15 @@ export function startBackgroundWorker(): () => Promise<void> {
     handlers: jobHandlers,
     staleAfterMs,
     periodic: [
-      { name: "send-due-emails", everyMs: 1_000, run: (db) => dispatchDueEmails(db, { staleAfterMs }) },
+      {
+        name: "send-due-emails",
+        everyMs: 1_000,
+        run: (db) => dispatchDueEmails(db, { staleAfterMs }),
+      },
       { name: "deliver-waiting-orders", everyMs: 15_000, run: (db) => deliverWaitingOrders(db) },
       { name: "purge-expired-records", everyMs: 3_600_000, run: purgeExpiredRecords },
+      // Outgoing webhooks: fan-out of the outbox + per-delivery claims (SKIP LOCKED).
+      ...webhookPeriodicTasks,
     ],
   });
 }
