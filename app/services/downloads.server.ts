@@ -13,6 +13,8 @@ import {
   shops,
   type OrderLine,
 } from "~/db/schema";
+import { buildDownloadPayload } from "~/lib/webhooks-out/payloads.server";
+import { recordWebhookEvent } from "~/services/webhook-events.server";
 
 /**
  * The shopper's side of an order, reached only through the order's unguessable access
@@ -284,19 +286,28 @@ export async function startFileDownload(input: {
       .from(downloadEvents)
       .where(and(eq(downloadEvents.orderLineId, line.id), eq(downloadEvents.fileId, file.id)))
       .limit(1);
-    await tx.insert(downloadEvents).values({
-      shopId: shop.id,
-      orderId: order.id,
-      orderLineId: line.id,
-      fileId: file.id,
-      customerId: order.customerId,
-      isRedownload: Boolean(previous),
-      counted: !previous,
-      billable: true,
-      bytesSent: file.size,
-      ipHash: input.ipHash ?? null,
-      userAgent: input.userAgent?.slice(0, 300) ?? null,
-    });
+    const [event] = await tx
+      .insert(downloadEvents)
+      .values({
+        shopId: shop.id,
+        orderId: order.id,
+        orderLineId: line.id,
+        fileId: file.id,
+        customerId: order.customerId,
+        isRedownload: Boolean(previous),
+        counted: !previous,
+        billable: true,
+        bytesSent: file.size,
+        ipHash: input.ipHash ?? null,
+        userAgent: input.userAgent?.slice(0, 300) ?? null,
+      })
+      .returning({ id: downloadEvents.id });
+    await recordWebhookEvent(
+      tx,
+      shop.id,
+      previous ? "file.redownloaded" : "file.downloaded",
+      await buildDownloadPayload(tx, shop.id, event!.id),
+    );
     await tx
       .update(orderLines)
       .set({ downloadCount: sql`${orderLines.downloadCount} + 1` })

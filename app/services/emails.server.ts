@@ -15,6 +15,8 @@ import { retryDelayMs } from "~/lib/jobs/queue.server";
 import { mailTransport, type MailTransport } from "~/lib/mail/transport.server";
 import { renderDeliveryEmail, type RenderedEmail } from "~/lib/mail/render.server";
 import { rootLogger } from "~/lib/request-context.server";
+import { buildOrderPayload } from "~/lib/webhooks-out/payloads.server";
+import { recordWebhookEvent } from "~/services/webhook-events.server";
 
 /**
  * Every email is a row first (status, attempts, last error), then a send. Rows are
@@ -171,17 +173,28 @@ async function sendClaimed(
       text: content.text,
       reference: message.id,
     });
-    await db
-      .update(emailMessages)
-      .set({
-        status: "sent",
-        sentAt: sql`now()`,
-        messageId,
-        subject: content.subject,
-        lastError: null,
-        lockedBy: null,
-      })
-      .where(eq(emailMessages.id, message.id));
+    await db.transaction(async (tx) => {
+      await tx
+        .update(emailMessages)
+        .set({
+          status: "sent",
+          sentAt: sql`now()`,
+          messageId,
+          subject: content.subject,
+          lastError: null,
+          lockedBy: null,
+        })
+        .where(eq(emailMessages.id, message.id));
+      // "digital_order.delivered fires when the delivery email is sent" (the reference).
+      if (message.orderId && (message.kind === "delivery" || message.kind === "resend")) {
+        await recordWebhookEvent(
+          tx,
+          message.shopId,
+          "digital_order.delivered",
+          await buildOrderPayload(tx, message.shopId, message.orderId),
+        );
+      }
+    });
     return { message, messageId };
   } catch (error) {
     const exhausted = message.attempts >= MAX_EMAIL_ATTEMPTS;

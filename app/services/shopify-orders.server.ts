@@ -14,6 +14,8 @@ import {
 import { log } from "~/lib/request-context.server";
 import { deliverOrder, keysNeededFor, type DeliveryOutcome } from "~/services/deliveries.server";
 import { fetchOrderRiskLevel } from "~/services/shopify-admin.server";
+import { recordWebhookEvent } from "~/services/webhook-events.server";
+import { buildOrderPayload } from "~/lib/webhooks-out/payloads.server";
 
 /**
  * Shopify order webhooks → digital orders. Intake is an upsert keyed by (shop, order GID),
@@ -257,7 +259,17 @@ export async function ingestShopifyOrder(
         })),
       )
       .onConflictDoNothing({ target: [orderLines.orderId, orderLines.gid] });
-    return { orderId: order!.id, created: Boolean(order!.inserted) };
+    const created = Boolean(order!.inserted);
+    if (created) {
+      // In the intake transaction: the event exists exactly when the order does.
+      await recordWebhookEvent(
+        tx,
+        shop.id,
+        "digital_order.purchased",
+        await buildOrderPayload(tx, shop.id, order!.id),
+      );
+    }
+    return { orderId: order!.id, created };
   });
 
   if (payload.cancelled_at || topic === "orders/cancelled") {
