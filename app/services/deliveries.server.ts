@@ -171,13 +171,14 @@ export async function deliverOrder(
 
     let emailId: string | null = null;
     if (newlyDelivered > 0 && order.email) {
-      emailId = await queueOrderEmail(tx, {
+      const email = await queueOrderEmail(tx, {
         shopId,
         orderId: order.id,
         kind: "delivery",
         toAddress: order.email,
         locale: order.locale,
       });
+      emailId = email.id;
     }
     for (const tag of lowStockTags) await noticeLowStock(tx, shopId, tag);
     return { status, newlyDelivered, emailId };

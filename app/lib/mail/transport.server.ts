@@ -35,7 +35,12 @@ function toNodemailer(mail: OutgoingMail) {
 export function createMailTransport(): MailTransport {
   const config = env();
   if (config.SMTP_URL) {
-    const smtp = nodemailer.createTransport(config.SMTP_URL);
+    // Pooled: a burst of delivery emails reuses a few connections instead of one per message.
+    const smtp = nodemailer.createTransport({
+      url: config.SMTP_URL,
+      pool: true,
+      maxConnections: 4,
+    });
     return {
       kind: "smtp",
       async send(mail) {

@@ -1,0 +1,37 @@
+import type { EndpointSpec } from "../endpoint";
+import * as digitalProducts from "./digital-products";
+import * as downloads from "./downloads";
+import * as files from "./files";
+import * as licenseKeys from "./license-keys";
+import * as orders from "./orders";
+
+export * from "./digital-products";
+export * from "./downloads";
+export * from "./files";
+export * from "./license-keys";
+export * from "./orders";
+
+/** Every operation of `/public-api/v1`, in reference order (the OpenAPI document's order). */
+export const ENDPOINTS: EndpointSpec[] = [
+  digitalProducts.listDigitalProductsEndpoint,
+  digitalProducts.getDigitalProductEndpoint,
+  digitalProducts.updateDigitalProductLimitsEndpoint,
+  orders.listOrdersEndpoint,
+  orders.getOrderEndpoint,
+  orders.setOrderAccessEndpoint,
+  orders.resetOrderDownloadsEndpoint,
+  orders.resendOrderEmailEndpoint,
+  orders.setOrderLineFilesEndpoint,
+  licenseKeys.listLicenseKeysEndpoint,
+  licenseKeys.validateLicenseKeyEndpoint,
+  licenseKeys.createLicenseKeysEndpoint,
+  licenseKeys.assignLicenseKeyEndpoint,
+  licenseKeys.unassignLicenseKeyEndpoint,
+  licenseKeys.deleteLicenseKeyEndpoint,
+  files.listFilesEndpoint,
+  files.uploadFileEndpoint,
+  files.deleteFileEndpoint,
+  downloads.createDownloadLinkEndpoint,
+  downloads.downloadStatsEndpoint,
+  downloads.customerDownloadsEndpoint,
+];

@@ -1,0 +1,49 @@
+import type { z } from "zod";
+import type { ApiErrorCode } from "./errors";
+
+/**
+ * One public API operation, declared once: its zod schemas validate requests at run time
+ * (app/lib/api/route.server.ts) and generate the OpenAPI document (openapi.ts), so the
+ * docs cannot drift from what the server accepts.
+ */
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+
+// Loose on purpose: each spec keeps its own precise types through `defineEndpoint`.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyObjectSchema = z.ZodObject<any>;
+
+export interface EndpointSpec {
+  method: HttpMethod;
+  /** OpenAPI path under `/public-api/v1`, e.g. `/orders/{id}`. */
+  path: string;
+  operationId: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  params?: AnyObjectSchema;
+  query?: AnyObjectSchema;
+  /** JSON body schema. */
+  body?: z.ZodType;
+  /** Example request body for the docs. */
+  bodyExample?: unknown;
+  /** `multipart/form-data` upload instead of a JSON body (the handler streams it). */
+  multipart?: { field: string; maxBytes: number };
+  /** Cap on the JSON body (default 1 MiB): larger → 413 before parsing. */
+  maxBodyBytes?: number;
+  success: { status: 200 | 201; description: string; schema: z.ZodType; example?: unknown };
+  /** Errors this operation can answer besides the ones every operation can (401, 403, 429, 400). */
+  errors: ApiErrorCode[];
+}
+
+export function defineEndpoint<const S extends EndpointSpec>(spec: S): S {
+  return spec;
+}
+
+type OutputOf<T> = T extends z.ZodType ? z.output<T> : Record<string, never>;
+
+export type ParamsOf<S extends EndpointSpec> = OutputOf<S["params"]>;
+export type QueryOf<S extends EndpointSpec> = OutputOf<S["query"]>;
+export type BodyOf<S extends EndpointSpec> = OutputOf<S["body"]>;
+/** What a handler returns: the success schema's input (dates already ISO strings). */
+export type ResultOf<S extends EndpointSpec> = z.input<S["success"]["schema"]>;

@@ -1,0 +1,238 @@
+import { randomUUID } from "node:crypto";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { z } from "zod";
+import { log, requestContext } from "~/lib/request-context.server";
+import { authenticateApiRequest, type ApiAuth } from "./auth.server";
+import type { BodyOf, EndpointSpec, ParamsOf, QueryOf, ResultOf } from "./endpoint";
+import { ApiError, errorEnvelope, INTERNAL_ERROR_MESSAGE } from "./errors";
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  parseIdempotencyKey,
+  requestFingerprint,
+  withIdempotency,
+  type StoredResponse,
+} from "./idempotency.server";
+import {
+  apiRateLimitPerMinute,
+  hitRateLimit,
+  rateLimitError,
+  rateLimitHeaders,
+  uploadRateLimitPerMinute,
+} from "./rate-limit.server";
+import { parseQuery, readJsonBody, zodToApiError } from "./validation";
+
+/**
+ * The one request pipeline of `/public-api/v1`. A route file is a few lines:
+ *
+ *   export const { loader, action } = apiResource(
+ *     handle(listOrders, ({ auth, query }) => listOrdersService(auth.shopId, query)),
+ *   );
+ *
+ * Order of work: auth (401/403) → per-token rate limit (429) → params/query/body via the
+ * spec's zod schemas (400/413) → Idempotency-Key (non-GET) → handler → JSON. Every
+ * failure is the error envelope; unknown errors are a logged 500 "Something went wrong".
+ */
+
+export interface HandlerContext<S extends EndpointSpec> {
+  auth: ApiAuth;
+  shopId: string;
+  params: ParamsOf<S>;
+  query: QueryOf<S>;
+  body: BodyOf<S>;
+  request: Request;
+}
+
+export interface BoundEndpoint {
+  spec: EndpointSpec;
+  run: (request: Request, params: Record<string, string | undefined>) => Promise<Response>;
+}
+
+const JSON_HEADERS = {
+  "Content-Type": "application/json; charset=utf-8",
+  "Cache-Control": "no-store",
+};
+
+export function currentRequestId(): string {
+  return requestContext()?.requestId ?? randomUUID();
+}
+
+export function errorResponse(error: unknown, extraHeaders: Record<string, string> = {}): Response {
+  const requestId = currentRequestId();
+  let apiError: ApiError;
+  if (error instanceof ApiError) {
+    apiError = error;
+  } else {
+    log().error({ err: error }, "public api: unhandled error");
+    apiError = new ApiError("internal_error", INTERNAL_ERROR_MESSAGE);
+  }
+  return new Response(JSON.stringify(errorEnvelope(apiError, requestId)), {
+    status: apiError.status,
+    headers: { ...JSON_HEADERS, ...extraHeaders, ...apiError.headers },
+  });
+}
+
+export function handle<S extends EndpointSpec>(
+  spec: S,
+  handler: (ctx: HandlerContext<S>) => Promise<ResultOf<S>>,
+): BoundEndpoint {
+  return {
+    spec,
+    async run(request, rawParams) {
+      let limitHeaders: Record<string, string> = {};
+      try {
+        const auth = await authenticateApiRequest(request);
+        const limit = await hitRateLimit(`tok:${auth.tokenId}`, apiRateLimitPerMinute());
+        limitHeaders = rateLimitHeaders(limit);
+        if (!limit.allowed) throw rateLimitError(limit, "rate_limited");
+
+        const params = spec.params ? parseWith(spec.params, rawParams, "params") : {};
+        const url = new URL(request.url);
+        const query = spec.query ? parseQuery(spec.query, url.searchParams) : {};
+        if (!spec.query && [...url.searchParams.keys()].length > 0) {
+          const first = [...url.searchParams.keys()][0]!;
+          throw new ApiError("validation_failed", `Unknown query parameter \`${first}\`.`, {
+            param: first,
+          });
+        }
+
+        let rawBody = "";
+        let body: unknown = {};
+        if (spec.multipart) {
+          const type = request.headers.get("content-type") ?? "";
+          if (!/^multipart\/form-data;\s*boundary=/i.test(type)) {
+            throw new ApiError(
+              "unsupported_media_type",
+              `Send the file as multipart/form-data with a \`${spec.multipart.field}\` field.`,
+            );
+          }
+          const declared = Number(request.headers.get("content-length") ?? NaN);
+          // The multipart envelope adds a few hundred bytes; more than 64 KiB over is a big file.
+          if (Number.isFinite(declared) && declared > spec.multipart.maxBytes + 65_536) {
+            throw tooLarge(spec.multipart.maxBytes);
+          }
+          const uploads = await hitRateLimit(`upl:${auth.shopId}`, uploadRateLimitPerMinute());
+          if (!uploads.allowed) throw rateLimitError(uploads, "upload_rate_limited");
+          rawBody = `multipart:${Number.isFinite(declared) ? declared : "chunked"}`;
+        } else if (spec.body) {
+          rawBody = await readJsonBody(request, spec.maxBodyBytes ?? 1_048_576);
+          let json: unknown = {};
+          if (rawBody.trim() !== "") {
+            try {
+              json = JSON.parse(rawBody);
+            } catch {
+              throw new ApiError("invalid_json", "The request body is not valid JSON.");
+            }
+          }
+          body = parseWith(spec.body, json, "body");
+        }
+
+        const runHandler = async (): Promise<StoredResponse> => {
+          const result = await handler({
+            auth,
+            shopId: auth.shopId,
+            params: params as ParamsOf<S>,
+            query: query as QueryOf<S>,
+            body: body as BodyOf<S>,
+            request,
+          });
+          return { status: spec.success.status, headers: {}, body: JSON.stringify(result) };
+        };
+
+        let response: StoredResponse & { replayed?: boolean };
+        if (spec.method === "GET") {
+          response = await runHandler();
+        } else {
+          const key = parseIdempotencyKey(request.headers.get(IDEMPOTENCY_KEY_HEADER));
+          if (!key && auth.requireIdempotencyKey) {
+            throw new ApiError(
+              "idempotency_key_required",
+              "This shop requires an Idempotency-Key header on every POST, PUT and DELETE.",
+              { param: IDEMPOTENCY_KEY_HEADER },
+            );
+          }
+          response = key
+            ? await withIdempotency(
+                {
+                  shopId: auth.shopId,
+                  tokenId: auth.tokenId,
+                  key,
+                  method: spec.method,
+                  path: url.pathname,
+                  hash: requestFingerprint(spec.method, url.pathname, rawBody),
+                },
+                async () => {
+                  try {
+                    return await runHandler();
+                  } catch (error) {
+                    // An ApiError is a finished answer: store it, so a retry gets the same one.
+                    if (error instanceof ApiError) return storedError(error);
+                    throw error;
+                  }
+                },
+              )
+            : await runHandler();
+        }
+        return new Response(response.body, {
+          status: response.status,
+          headers: {
+            ...JSON_HEADERS,
+            ...limitHeaders,
+            ...response.headers,
+            ...(response.replayed ? { "Idempotent-Replayed": "true" } : {}),
+          },
+        });
+      } catch (error) {
+        return errorResponse(error, limitHeaders);
+      }
+    },
+  };
+}
+
+function storedError(error: ApiError): StoredResponse {
+  return {
+    status: error.status,
+    headers: error.headers ?? {},
+    body: JSON.stringify(errorEnvelope(error, currentRequestId())),
+  };
+}
+
+export function tooLarge(maxBytes: number): ApiError {
+  return new ApiError(
+    "payload_too_large",
+    `The request is too large: the limit is ${Math.round(maxBytes / 1_048_576)} MB.`,
+    // The rest of the body may still be in flight: do not let the client reuse the socket.
+    { headers: { Connection: "close" } },
+  );
+}
+
+function parseWith(schema: z.ZodType, value: unknown, where: "params" | "body"): unknown {
+  const result = schema.safeParse(value);
+  if (!result.success) throw zodToApiError(result.error, where);
+  return result.data;
+}
+
+/** Exports `loader` and `action` for a route file; any other method is a 405 envelope. */
+export function apiResource(...endpoints: BoundEndpoint[]) {
+  const byMethod = new Map(endpoints.map((e) => [e.spec.method, e]));
+  const allow = [...byMethod.keys()].join(", ");
+  const dispatch = async (request: Request, params: Record<string, string | undefined>) => {
+    const method = request.method === "HEAD" ? "GET" : request.method.toUpperCase();
+    const endpoint = byMethod.get(method as EndpointSpec["method"]);
+    if (!endpoint) {
+      return errorResponse(
+        new ApiError(
+          "method_not_allowed",
+          `${request.method} is not supported here. Allowed: ${allow}.`,
+          {
+            headers: { Allow: allow },
+          },
+        ),
+      );
+    }
+    return endpoint.run(request, params);
+  };
+  return {
+    loader: ({ request, params }: LoaderFunctionArgs) => dispatch(request, params),
+    action: ({ request, params }: ActionFunctionArgs) => dispatch(request, params),
+  };
+}

@@ -1,0 +1,438 @@
+import { and, asc, eq, gte, ilike, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { getDb, type DbOrTx } from "~/db/client.server";
+import {
+  customers,
+  digitalProducts,
+  downloadEvents,
+  files,
+  licenseKeys,
+  orderLineFiles,
+  orderLines,
+  orders,
+  type Customer,
+  type DlAccess,
+  type DownloadEvent,
+  type EmailKind,
+  type EmailMessage,
+  type FinancialStatus,
+  type Order,
+  type OrderLine,
+} from "~/db/schema";
+import { ApiError, notFound } from "~/lib/api/errors";
+import { keyset, scopedWhere, toPage, type Page, type PageRequest } from "~/lib/api/pagination";
+import { enqueueJob } from "~/lib/jobs/queue.server";
+import { queueOrderEmail } from "~/services/emails.server";
+import {
+  escapeLike,
+  fetchShopifyProducts,
+  type ShopifyProductInfo,
+} from "./digital-products.server";
+
+/**
+ * Digital orders: reading them (API, admin) and the post-purchase actions support and
+ * integrations need (access on/off, reset counters, resend the email, UNIQUE files).
+ * Every query is scoped by `shopId`; an id of another shop is simply "not found".
+ */
+
+export type OrderInclude = "product" | "downloads";
+
+export interface OrderLineDetail extends OrderLine {
+  digitalProductName: string | null;
+  licenseKeyValues: string[];
+  fileIds: string[];
+  downloads?: Array<DownloadEvent & { fileName: string | null }>;
+  shopifyProduct?: ShopifyProductInfo | null;
+}
+
+export interface OrderDetail extends Order {
+  customer: Customer | null;
+  lines: OrderLineDetail[];
+}
+
+export interface OrderFilters {
+  createdAfter?: string;
+  createdBefore?: string;
+  financialStatus?: FinancialStatus[];
+  digitalProductId?: string[];
+  customerEmail?: string;
+  q?: string;
+  /** Internal: the customer-downloads endpoint lists one customer's orders. */
+  customerId?: string;
+}
+
+export async function listOrders(
+  shopId: string,
+  page: PageRequest,
+  filters: OrderFilters = {},
+  include: OrderInclude[] = [],
+): Promise<Page<OrderDetail>> {
+  const db = getDb();
+  const { after, orderBy } = keyset(orders, page);
+  const conditions: Array<SQL | undefined> = [after];
+  if (filters.createdAfter) conditions.push(gte(orders.createdAt, new Date(filters.createdAfter)));
+  if (filters.createdBefore) conditions.push(lt(orders.createdAt, new Date(filters.createdBefore)));
+  if (filters.financialStatus?.length) {
+    conditions.push(inArray(orders.financialStatus, filters.financialStatus));
+  }
+  if (filters.customerEmail) {
+    conditions.push(sql`lower(${orders.email}) = lower(${filters.customerEmail})`);
+  }
+  if (filters.customerId) conditions.push(eq(orders.customerId, filters.customerId));
+  if (filters.q) {
+    const name = filters.q.trim().replace(/^#/, "");
+    conditions.push(ilike(orders.name, `%${escapeLike(name)}%`));
+  }
+  if (filters.digitalProductId?.length) {
+    conditions.push(
+      sql`exists (select 1 from ${orderLines} where ${orderLines.orderId} = ${orders.id} and ${orderLines.shopId} = ${shopId} and ${inArray(orderLines.digitalProductId, filters.digitalProductId)})`,
+    );
+  }
+  const rows = await db
+    .select()
+    .from(orders)
+    .where(scopedWhere(orders.shopId, shopId, ...conditions))
+    .orderBy(...orderBy)
+    .limit(page.limit + 1);
+  const result = toPage(rows, page, (row) => row);
+  return { ...result, data: await loadOrderDetails(db, shopId, result.data, include) };
+}
+
+export async function getOrder(
+  shopId: string,
+  orderId: string,
+  include: OrderInclude[] = [],
+  db: DbOrTx = getDb(),
+): Promise<OrderDetail> {
+  const [order] = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)))
+    .limit(1);
+  if (!order) throw notFound("order", "id");
+  const [detail] = await loadOrderDetails(db, shopId, [order], include);
+  return detail!;
+}
+
+/** Customers, lines, keys, line files (and optionally events) of a page, in 4–6 queries. */
+async function loadOrderDetails(
+  db: DbOrTx,
+  shopId: string,
+  rows: Order[],
+  include: OrderInclude[],
+): Promise<OrderDetail[]> {
+  if (rows.length === 0) return [];
+  const orderIds = rows.map((o) => o.id);
+  const customerIds = [...new Set(rows.map((o) => o.customerId).filter((c): c is string => !!c))];
+  const [customerRows, lineRows] = await Promise.all([
+    customerIds.length
+      ? db
+          .select()
+          .from(customers)
+          .where(and(eq(customers.shopId, shopId), inArray(customers.id, customerIds)))
+      : Promise.resolve([] as Customer[]),
+    db
+      .select({ line: orderLines, productName: digitalProducts.name })
+      .from(orderLines)
+      .leftJoin(digitalProducts, eq(digitalProducts.id, orderLines.digitalProductId))
+      .where(and(eq(orderLines.shopId, shopId), inArray(orderLines.orderId, orderIds)))
+      .orderBy(asc(orderLines.createdAt), asc(orderLines.id)),
+  ]);
+  const lineIds = lineRows.map((r) => r.line.id);
+  const [keyRows, fileRows, eventRows, shopifyProducts] = await Promise.all([
+    lineIds.length
+      ? db
+          .select({ lineId: licenseKeys.orderLineId, key: licenseKeys.key })
+          .from(licenseKeys)
+          .where(and(eq(licenseKeys.shopId, shopId), inArray(licenseKeys.orderLineId, lineIds)))
+          .orderBy(asc(licenseKeys.assignedAt), asc(licenseKeys.id))
+      : Promise.resolve([]),
+    lineIds.length
+      ? db
+          .select({ lineId: orderLineFiles.orderLineId, fileId: orderLineFiles.fileId })
+          .from(orderLineFiles)
+          .where(
+            and(eq(orderLineFiles.shopId, shopId), inArray(orderLineFiles.orderLineId, lineIds)),
+          )
+          .orderBy(asc(orderLineFiles.position))
+      : Promise.resolve([]),
+    include.includes("downloads") && lineIds.length
+      ? db
+          .select({ event: downloadEvents, fileName: files.name })
+          .from(downloadEvents)
+          .leftJoin(files, eq(files.id, downloadEvents.fileId))
+          .where(
+            and(eq(downloadEvents.shopId, shopId), inArray(downloadEvents.orderLineId, lineIds)),
+          )
+          .orderBy(asc(downloadEvents.createdAt), asc(downloadEvents.id))
+      : Promise.resolve([]),
+    include.includes("product")
+      ? fetchShopifyProducts(
+          shopId,
+          lineRows.map((r) => r.line.productGid).filter((g): g is string => !!g),
+        )
+      : Promise.resolve(null),
+  ]);
+
+  const group = <T, V>(items: T[], key: (t: T) => string | null, value: (t: T) => V) => {
+    const map = new Map<string, V[]>();
+    for (const item of items) {
+      const k = key(item);
+      if (!k) continue;
+      map.set(k, [...(map.get(k) ?? []), value(item)]);
+    }
+    return map;
+  };
+  const keysByLine = group(
+    keyRows,
+    (r) => r.lineId,
+    (r) => r.key,
+  );
+  const filesByLine = group(
+    fileRows,
+    (r) => r.lineId,
+    (r) => r.fileId,
+  );
+  const eventsByLine = group(
+    eventRows,
+    (r) => r.event.orderLineId,
+    (r) => ({ ...r.event, fileName: r.fileName }),
+  );
+  const linesByOrder = group(
+    lineRows,
+    (r) => r.line.orderId,
+    (r): OrderLineDetail => ({
+      ...r.line,
+      digitalProductName: r.productName,
+      licenseKeyValues: keysByLine.get(r.line.id) ?? [],
+      fileIds: filesByLine.get(r.line.id) ?? [],
+      ...(include.includes("downloads") ? { downloads: eventsByLine.get(r.line.id) ?? [] } : {}),
+      ...(shopifyProducts
+        ? {
+            shopifyProduct: r.line.productGid
+              ? (shopifyProducts.get(r.line.productGid) ?? null)
+              : null,
+          }
+        : {}),
+    }),
+  );
+  const customersById = new Map(customerRows.map((c) => [c.id, c]));
+  return rows.map((order) => ({
+    ...order,
+    customer: order.customerId ? (customersById.get(order.customerId) ?? null) : null,
+    lines: linesByOrder.get(order.id) ?? [],
+  }));
+}
+
+// ---------------------------------------------------------------------------------------
+// Actions
+// ---------------------------------------------------------------------------------------
+
+/** Turns the shopper's access to the whole order on or off (download page and files). */
+export async function setOrderAccess(
+  shopId: string,
+  orderId: string,
+  access: DlAccess,
+): Promise<OrderDetail> {
+  const db = getDb();
+  const updated = await db
+    .update(orders)
+    .set({ dlAccess: access })
+    .where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)))
+    .returning({ id: orders.id });
+  if (updated.length === 0) throw notFound("order", "id");
+  return getOrder(shopId, orderId);
+}
+
+/**
+ * Puts the download counter of one line (or of every line) back to zero. History stays:
+ * download events are what stats and webhooks count, the counter only enforces the limit.
+ */
+export async function resetLineDownloads(
+  shopId: string,
+  orderId: string,
+  lineId?: string,
+): Promise<OrderDetail> {
+  const db = getDb();
+  await db.transaction(async (tx) => {
+    const [order] = await tx
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)))
+      .limit(1);
+    if (!order) throw notFound("order", "id");
+    const reset = await tx
+      .update(orderLines)
+      .set({ downloadCount: 0 })
+      .where(
+        and(
+          eq(orderLines.shopId, shopId),
+          eq(orderLines.orderId, orderId),
+          lineId ? eq(orderLines.id, lineId) : undefined,
+        ),
+      )
+      .returning({ id: orderLines.id });
+    if (lineId && reset.length === 0) throw notFound("line in this order", "line_id");
+  });
+  return getOrder(shopId, orderId);
+}
+
+/**
+ * Queues the delivery email of an order (see emails.server.ts) in the caller's
+ * transaction, refusing clearly when the order has no address to send to.
+ */
+export async function queueDeliveryEmail(
+  tx: DbOrTx,
+  shopId: string,
+  order: Pick<Order, "id" | "email" | "locale"> & { customerEmail?: string | null },
+  kind: Extract<EmailKind, "delivery" | "resend">,
+): Promise<EmailMessage> {
+  const to = order.email ?? order.customerEmail ?? null;
+  if (!to) {
+    throw new ApiError(
+      "order_without_email",
+      "This order has no customer email address to send to. Pass `customer_email` to set one.",
+      { param: "customer_email" },
+    );
+  }
+  const message = await queueOrderEmail(tx, {
+    shopId,
+    orderId: order.id,
+    kind,
+    toAddress: to,
+    locale: order.locale,
+  });
+  // The sender drains queued rows every second anyway; the job asks for it right away.
+  await enqueueJob(tx, {
+    type: "email.send",
+    shopId,
+    payload: { emailMessageId: message.id },
+    dedupeKey: `email.send:${message.id}`,
+  });
+  return message;
+}
+
+/** Resends the delivery email, first moving the order (and its customer) to a new address if given. */
+export async function resendOrderEmail(
+  shopId: string,
+  orderId: string,
+  { customerEmail }: { customerEmail?: string } = {},
+): Promise<EmailMessage> {
+  return getDb().transaction(async (tx) => {
+    const [row] = await tx
+      .select({ order: orders, customerEmail: customers.email })
+      .from(orders)
+      .leftJoin(customers, eq(customers.id, orders.customerId))
+      .where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)))
+      .limit(1)
+      .for("update", { of: orders });
+    if (!row) throw notFound("order", "id");
+    const order = row.order;
+    if (customerEmail) {
+      await tx
+        .update(orders)
+        .set({ email: customerEmail })
+        .where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)));
+      if (order.customerId) {
+        await tx
+          .update(customers)
+          .set({ email: customerEmail })
+          .where(and(eq(customers.shopId, shopId), eq(customers.id, order.customerId)));
+      }
+    }
+    return queueDeliveryEmail(
+      tx,
+      shopId,
+      { ...order, email: customerEmail ?? order.email, customerEmail: row.customerEmail },
+      "resend",
+    );
+  });
+}
+
+/**
+ * Replaces the files of one UNIQUE-delivery line (empty list = none). Every file must be
+ * this shop's; the first foreign or unknown id is a 404 naming `file_ids.<n>`.
+ */
+export async function setLineFiles(
+  shopId: string,
+  orderId: string,
+  lineId: string,
+  fileIds: string[],
+  { sendEmail = false }: { sendEmail?: boolean } = {},
+): Promise<OrderDetail> {
+  const unique = [...new Set(fileIds)];
+  await getDb().transaction(async (tx) => {
+    const [row] = await tx
+      .select({ line: orderLines, order: orders, customerEmail: customers.email })
+      .from(orderLines)
+      .innerJoin(orders, eq(orders.id, orderLines.orderId))
+      .leftJoin(customers, eq(customers.id, orders.customerId))
+      .where(
+        and(
+          eq(orderLines.shopId, shopId),
+          eq(orderLines.orderId, orderId),
+          eq(orderLines.id, lineId),
+        ),
+      )
+      .limit(1)
+      .for("update", { of: orderLines });
+    if (!row) {
+      const [order] = await tx
+        .select({ id: orders.id })
+        .from(orders)
+        .where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)));
+      throw order ? notFound("line in this order", "lineId") : notFound("order", "id");
+    }
+    if (row.line.deliveringType !== "UNIQUE") {
+      throw new ApiError(
+        "line_not_unique_delivery",
+        `Files can only be set on lines of UNIQUE delivery products; this line is ${row.line.deliveringType}.`,
+        { param: "lineId" },
+      );
+    }
+    if (unique.length > 0) {
+      const found = await tx
+        .select({ id: files.id })
+        .from(files)
+        .where(and(eq(files.shopId, shopId), inArray(files.id, unique)));
+      const have = new Set(found.map((f) => f.id));
+      const missing = fileIds.findIndex((id) => !have.has(id));
+      if (missing >= 0) throw notFound("file", `file_ids.${missing}`);
+    }
+    await tx
+      .delete(orderLineFiles)
+      .where(and(eq(orderLineFiles.shopId, shopId), eq(orderLineFiles.orderLineId, lineId)));
+    if (unique.length > 0) {
+      await tx
+        .insert(orderLineFiles)
+        .values(
+          unique.map((fileId, position) => ({ shopId, orderLineId: lineId, fileId, position })),
+        );
+    }
+    if (sendEmail) {
+      await queueDeliveryEmail(
+        tx,
+        shopId,
+        { ...row.order, customerEmail: row.customerEmail },
+        "delivery",
+      );
+    }
+  });
+  return getOrder(shopId, orderId);
+}
+
+/** Finds an order by its name (`#1042`; `1042` works too). Null if none. */
+export async function findOrderByName(
+  tx: DbOrTx,
+  shopId: string,
+  name: string,
+): Promise<Order | null> {
+  const trimmed = name.trim();
+  const candidates = trimmed.startsWith("#") ? [trimmed] : [trimmed, `#${trimmed}`];
+  const [order] = await tx
+    .select()
+    .from(orders)
+    .where(and(eq(orders.shopId, shopId), or(...candidates.map((c) => eq(orders.name, c)))))
+    .orderBy(asc(orders.createdAt))
+    .limit(1);
+  return order ?? null;
+}
