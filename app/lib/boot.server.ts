@@ -7,6 +7,8 @@ import { purgeExpiredRecords } from "~/services/maintenance.server";
 import { shopifyWebhookJobHandlers } from "~/services/shopify-webhooks.server";
 import { dispatchDueEmails } from "~/services/emails.server";
 import { deliverWaitingOrders } from "~/services/deliveries.server";
+import { FULFILL_JOB_TYPE, fulfillDeliveredLines } from "~/services/shopify-fulfillment.server";
+import type { Job } from "~/db/schema";
 import { webhookPeriodicTasks } from "~/lib/webhooks-out/dispatcher.server";
 
 export interface Boot {
@@ -42,6 +44,8 @@ const jobHandlers = {
   ...shopifyWebhookJobHandlers,
   // Emails are rows drained by the dispatcher below; a job only asks for it to run now.
   "email.send": async () => ({ sent: await dispatchDueEmails(getDb()) }),
+  [FULFILL_JOB_TYPE]: (job: Job) =>
+    fulfillDeliveredLines(getDb(), job.shopId!, String(job.payload.orderId)),
 };
 
 export function startBackgroundWorker(): () => Promise<void> {

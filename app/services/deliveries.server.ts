@@ -13,6 +13,8 @@ import {
 } from "~/db/schema";
 import { rootLogger } from "~/lib/request-context.server";
 import { queueOrderEmail } from "~/services/emails.server";
+import { enqueueJob } from "~/lib/jobs/queue.server";
+import { FULFILL_JOB_TYPE } from "~/services/shopify-fulfillment.server";
 
 /**
  * Delivery: turning a paid digital order into something the shopper can use. Runs in
@@ -91,6 +93,7 @@ export async function deliverOrder(
   shopId: string,
   orderId: string,
   now = new Date(),
+  { sendEmail = true }: { sendEmail?: boolean } = {},
 ): Promise<DeliveryOutcome | null> {
   const outcome = await db.transaction(async (tx) => {
     const [order] = await tx
@@ -170,7 +173,7 @@ export async function deliverOrder(
       .where(eq(orders.id, order.id));
 
     let emailId: string | null = null;
-    if (newlyDelivered > 0 && order.email) {
+    if (sendEmail && newlyDelivered > 0 && order.email) {
       const email = await queueOrderEmail(tx, {
         shopId,
         orderId: order.id,
@@ -181,6 +184,15 @@ export async function deliverOrder(
       emailId = email.id;
     }
     for (const tag of lowStockTags) await noticeLowStock(tx, shopId, tag);
+    if (newlyDelivered > 0) {
+      const [shop] = await tx
+        .select({ autoFulfill: shops.autoFulfill })
+        .from(shops)
+        .where(eq(shops.id, shopId));
+      if (shop?.autoFulfill) {
+        await enqueueJob(tx, { type: FULFILL_JOB_TYPE, shopId, payload: { orderId: order.id } });
+      }
+    }
     return { status, newlyDelivered, emailId };
   });
   if (outcome) rootLogger.info({ shop_id: shopId, order_id: orderId, ...outcome }, "delivery pass");

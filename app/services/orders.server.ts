@@ -22,6 +22,7 @@ import { ApiError, notFound } from "~/lib/api/errors";
 import { keyset, scopedWhere, toPage, type Page, type PageRequest } from "~/lib/api/pagination";
 import { enqueueJob } from "~/lib/jobs/queue.server";
 import { queueOrderEmail } from "~/services/emails.server";
+import { deliverOrder } from "~/services/deliveries.server";
 import {
   escapeLike,
   fetchShopifyProducts,
@@ -360,7 +361,7 @@ export async function setLineFiles(
   { sendEmail = false }: { sendEmail?: boolean } = {},
 ): Promise<OrderDetail> {
   const unique = [...new Set(fileIds)];
-  await getDb().transaction(async (tx) => {
+  const awaitingDelivery = await getDb().transaction(async (tx) => {
     const [row] = await tx
       .select({ line: orderLines, order: orders, customerEmail: customers.email })
       .from(orderLines)
@@ -408,7 +409,9 @@ export async function setLineFiles(
           unique.map((fileId, position) => ({ shopId, orderLineId: lineId, fileId, position })),
         );
     }
-    if (sendEmail) {
+    // A line already delivered gets the email only when asked; one still waiting for its
+    // files is delivered below, which sends the delivery email itself.
+    if (sendEmail && row.line.deliveredAt) {
       await queueDeliveryEmail(
         tx,
         shopId,
@@ -416,7 +419,9 @@ export async function setLineFiles(
         "delivery",
       );
     }
+    return !row.line.deliveredAt && unique.length > 0;
   });
+  if (awaitingDelivery) await deliverOrder(getDb(), shopId, orderId, new Date(), { sendEmail });
   return getOrder(shopId, orderId);
 }
 
