@@ -48,6 +48,26 @@ const envSchema = z.object({
   API_ACCESS_MODE: z.enum(["open", "approval"]).default("open"),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   API_UPLOAD_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(6),
+  STORAGE_DRIVER: z.enum(["local", "s3"]).default("local"),
+  /** auto = encrypt new files at rest on the local driver, not on S3 (use the bucket's SSE). */
+  STORAGE_ENCRYPTION: z.enum(["auto", "on", "off"]).default("auto"),
+  FILE_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 random bytes in base64 (openssl rand -base64 32)")
+    .optional(),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z
+    .enum(["1", "0", "true", "false"])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "1" || v === "true")),
+  S3_PRESIGNED_DOWNLOADS: booleanish,
+  S3_PRESIGN_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
+  /** Requests per minute per client IP to the unauthenticated storefront endpoint. */
+  STOREFRONT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
 });
 
 export type Env = z.infer<typeof envSchema> & {
@@ -62,7 +82,11 @@ export class EnvError extends Error {
 
 /** Pure so tests can check the rules without touching process.env. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const parsed = envSchema.safeParse(source);
+  // `NAME=` (as copied from .env.example) means "not set", not "set to nothing".
+  const present = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new EnvError(`Invalid environment:\n${lines.join("\n")}`);

@@ -56,3 +56,12 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ HANDOFF_DEMO: "0" })).toThrow(/Missing SHOPIFY_API_KEY/);
   });
 });
+
+describe("empty variables", () => {
+  it("treats NAME= (as in .env.example) as unset", () => {
+    expect(parseEnv({ ...real, SMTP_URL: "", DATABASE_URL: "", HOST: "", PORT: "" })).toMatchObject(
+      { PORT: 3000 },
+    );
+    expect(parseEnv({ ...real, SMTP_URL: "" }).SMTP_URL).toBeUndefined();
+  });
+});
