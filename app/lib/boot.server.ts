@@ -54,6 +54,7 @@ export function startBackgroundWorker(): () => Promise<void> {
     db: getDb(),
     handlers: jobHandlers,
     staleAfterMs,
+    concurrency: env().WORKER_CONCURRENCY,
     periodic: [
       {
         name: "send-due-emails",
