@@ -229,6 +229,13 @@ export const shops = pgTable(
       .notNull()
       .default(sql`'{}'::text[]`),
 
+    // Storefront origins besides `https://<domain>` (custom domains, e.g.
+    // `https://shop.example.com`) that may call the storefront endpoint with CORS.
+    storefrontOrigins: text("storefront_origins")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

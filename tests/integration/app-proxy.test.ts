@@ -37,6 +37,7 @@ describe("app proxy (authenticate.public.appProxy)", () => {
       logged_in_customer_id: "424242",
       path_prefix: "/apps/handoff",
       timestamp: Math.floor(Date.now() / 1000),
+      format: "json",
     });
     const res = await fetch(`${server.url}/proxy?${query}`);
     expect(res.status).toBe(200);
