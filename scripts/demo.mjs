@@ -70,6 +70,9 @@ Handoff demo is running (embedded PGlite in .data/, Ctrl+C to stop)
   Shopper downloads  ${baseUrl}/d/${demo.downloadToken}
   Public API         ${baseUrl}/public-api/v1
   Demo API token     ${demo.apiToken}
+  API reference      ${baseUrl}/public-api/docs
   Docs               ${baseUrl}/docs
   Health             ${baseUrl}/healthz
+
+  Try:  curl -H "Authorization: Bearer ${demo.apiToken}" ${baseUrl}/public-api/v1/orders
 `);
