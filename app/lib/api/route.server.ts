@@ -56,6 +56,14 @@ export function currentRequestId(): string {
   return requestContext()?.requestId ?? randomUUID();
 }
 
+/**
+ * A known length lets the compression middleware skip small bodies (most API answers)
+ * instead of gzipping every streamed response, and lets clients pre-size buffers.
+ */
+function contentLength(body: string): { "Content-Length": string } {
+  return { "Content-Length": String(Buffer.byteLength(body)) };
+}
+
 export function errorResponse(error: unknown, extraHeaders: Record<string, string> = {}): Response {
   const requestId = currentRequestId();
   let apiError: ApiError;
@@ -65,9 +73,10 @@ export function errorResponse(error: unknown, extraHeaders: Record<string, strin
     log().error({ err: error }, "public api: unhandled error");
     apiError = new ApiError("internal_error", INTERNAL_ERROR_MESSAGE);
   }
-  return new Response(JSON.stringify(errorEnvelope(apiError, requestId)), {
+  const body = JSON.stringify(errorEnvelope(apiError, requestId));
+  return new Response(body, {
     status: apiError.status,
-    headers: { ...JSON_HEADERS, ...extraHeaders, ...apiError.headers },
+    headers: { ...JSON_HEADERS, ...extraHeaders, ...apiError.headers, ...contentLength(body) },
   });
 }
 
@@ -179,6 +188,7 @@ export function handle<S extends EndpointSpec>(
             ...limitHeaders,
             ...response.headers,
             ...(response.replayed ? { "Idempotent-Replayed": "true" } : {}),
+            ...contentLength(response.body),
           },
         });
       } catch (error) {
