@@ -27,7 +27,7 @@ import {
   shops,
 } from "~/db/schema";
 import { DEMO_SHOP_DOMAIN, env } from "~/lib/env.server";
-import { fileStorageKey, storage } from "~/lib/storage/index.server";
+import { fileStorageKey, storage, storedFileColumns } from "~/lib/storage/index.server";
 import { createApiToken } from "~/services/api-tokens.server";
 
 const demoFile = path.resolve(env().DATA_DIR, "demo.json");
@@ -113,10 +113,13 @@ async function storeFile(shopId: string, name: string, contentType: string, byte
     .values({ shopId, name, contentType, storageKey: `pending-${name}`, source: "seed" })
     .returning();
   const key = fileStorageKey(shopId, row!.id);
-  const stored = await storage().put(key, Readable.from([Buffer.from(bytes)]));
+  const store = storage();
+  const stored = await store.put(key, Readable.from([Buffer.from(bytes)]), {
+    encrypt: store.encryptsByDefault,
+  });
   await getDb()
     .update(files)
-    .set({ storageKey: key, size: stored.size, checksumSha256: stored.sha256, uploaded: true })
+    .set({ storageKey: key, ...storedFileColumns(stored, store), uploaded: true })
     .where(eq(files.id, row!.id));
   return { ...row!, size: stored.size };
 }

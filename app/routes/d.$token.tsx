@@ -2,75 +2,132 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { useLoaderData } from "@remix-run/react";
 import { getDownloadPage, type DownloadPageLine } from "~/services/downloads.server";
 import { formatBytes } from "~/lib/format";
+import {
+  brandColors,
+  copyScript,
+  fill,
+  shopperLocale,
+  shopperStrings,
+} from "~/lib/shopper-strings";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: "/download-page.css" }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Your downloads — ${data.order.name}` : "Downloads" },
+  { title: data ? `${data.t.title} — ${data.order.name}` : "Downloads" },
   { name: "robots", content: "noindex, nofollow" },
   { name: "referrer", content: "no-referrer" },
 ];
 
-export const loader = async ({ params }: LoaderFunctionArgs) => {
+export const loader = async ({ params, request }: LoaderFunctionArgs) => {
   const token = params.token ?? "";
   const page = await getDownloadPage(token);
   if (!page) throw new Response("This download page does not exist.", { status: 404 });
-  return { ...page, token };
+  const locale = shopperLocale(page.order.locale, request.headers.get("accept-language"));
+  const t = shopperStrings(locale);
+  // Dates are formatted here, once, so server and browser render the same text.
+  const date = (d: Date | null) =>
+    d ? new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(d) : null;
+  return {
+    locale,
+    t,
+    token,
+    shop: page.shop,
+    colors: brandColors(page.shop.brandColor),
+    order: {
+      name: page.order.name,
+      intro: page.order.customerFirstName
+        ? fill(t.greetingNamed, {
+            name: page.order.customerFirstName,
+            order: page.order.name,
+            date: date(page.order.createdAt)!,
+          })
+        : fill(t.greeting, { order: page.order.name, date: date(page.order.createdAt)! }),
+    },
+    lines: page.lines.map((line) => ({
+      ...line,
+      notice: lineNotice(line, t, date),
+      limits: lineLimits(line, t, date),
+      files: line.files.map((file) => ({ ...file, sizeText: formatBytes(file.size) })),
+    })),
+  };
 };
+
+type Strings = ReturnType<typeof shopperStrings>;
+
+function lineNotice(
+  line: DownloadPageLine,
+  t: Strings,
+  date: (d: Date | null) => string | null,
+): string | null {
+  switch (line.state) {
+    case "available":
+      return null;
+    case "expired":
+      return line.expiresAt
+        ? fill(t.states.expired, { date: date(line.expiresAt)! })
+        : t.states.expiredUnknown;
+    case "scheduled":
+      return line.scheduledAt
+        ? fill(t.states.scheduled, { date: date(line.scheduledAt)! })
+        : t.states.scheduledUnknown;
+    default:
+      return t.states[line.state];
+  }
+}
+
+function lineLimits(
+  line: DownloadPageLine,
+  t: Strings,
+  date: (d: Date | null) => string | null,
+): string | null {
+  if (line.state !== "available") return null;
+  const parts = [
+    line.downloadsAllowed === null
+      ? t.unlimited
+      : fill(t.downloadsLeft, {
+          left: Math.max(0, line.downloadsAllowed - line.downloadsUsed),
+          total: line.downloadsAllowed,
+        }),
+  ];
+  if (line.expiresAt) parts.push(fill(t.availableUntil, { date: date(line.expiresAt)! }));
+  return parts.join(" · ");
+}
 
 export function headers() {
   // The URL is the shopper's credential: keep it out of caches and referrers.
   return { "Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer" };
 }
 
-const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "long" });
+type Page = ReturnType<typeof useLoaderData<typeof loader>>;
 
-const STATE_MESSAGE: Record<
-  Exclude<DownloadPageLine["state"], "available">,
-  (l: Pick<DownloadPageLine, "state"> & { expiresAt: unknown; scheduledAt: unknown }) => string
-> = {
-  disabled: () =>
-    "Downloads for this order are turned off. Please contact the shop if you think this is a mistake.",
-  revoked: () => "This item was refunded or cancelled, so it can no longer be downloaded.",
-  expired: (l) =>
-    `The download period ended on ${l.expiresAt ? dateFormat.format(new Date(l.expiresAt as string)) : "an earlier date"}.`,
-  scheduled: (l) =>
-    `Available from ${l.scheduledAt ? dateFormat.format(new Date(l.scheduledAt as string)) : "a later date"}. We'll email you when it is ready.`,
-  awaiting_keys: () =>
-    "Your license key is being prepared. We'll email you as soon as it is ready.",
-  awaiting_files: () =>
-    "The shop is preparing your personal files. We'll email you when they are ready.",
-  limit_reached: () =>
-    "You've used all downloads for this item. Contact the shop if you need more.",
-};
-
-type SerializedLine = ReturnType<typeof useLoaderData<typeof loader>>["lines"][number];
-
-function Line({ line, token }: { line: SerializedLine; token: string }) {
-  const left =
-    line.downloadsAllowed === null ? null : Math.max(0, line.downloadsAllowed - line.downloadsUsed);
+function Line({ line, page }: { line: Page["lines"][number]; page: Page }) {
+  const { t } = page;
+  const heading = `line-${line.id}`;
   return (
-    <section className="line" aria-labelledby={`line-${line.id}`}>
-      <h2 id={`line-${line.id}`}>
+    <section className="line" aria-labelledby={heading}>
+      <h2 id={heading}>
         {line.title}
         {line.variantTitle ? <span className="variant"> — {line.variantTitle}</span> : null}
       </h2>
-      {line.state !== "available" ? (
-        <p className="notice">{STATE_MESSAGE[line.state](line)}</p>
-      ) : null}
+      {line.notice ? <p className="notice">{line.notice}</p> : null}
       {line.files.length > 0 ? (
-        <ul className="files">
+        <ul className="files" aria-label={t.fileList}>
           {line.files.map((file) => (
             <li key={file.id}>
-              <div>
+              <div className="file">
                 <span className="name">{file.name}</span>
                 <span className="meta">
-                  {formatBytes(file.size)} · {file.contentType}
+                  {file.sizeText} · {file.contentType}
                 </span>
               </div>
               {line.state === "available" ? (
-                <a className="button" href={`/d/${token}/${line.id}/${file.id}`} download>
-                  Download
+                <a
+                  className="button"
+                  href={`/d/${page.token}/${line.id}/${file.id}`}
+                  aria-label={fill(t.downloadLabel, { file: file.name })}
+                  download
+                >
+                  {t.download}
                 </a>
               ) : null}
             </li>
@@ -79,9 +136,15 @@ function Line({ line, token }: { line: SerializedLine; token: string }) {
       ) : null}
       {line.licenseKeys.map((key) => (
         <div className="key" key={key}>
+          <span className="key-label">{t.licenseKey}</span>
           <code>{key}</code>
-          <button type="button" data-copy={key}>
-            Copy
+          <button
+            type="button"
+            data-copy={key}
+            data-copied={t.copied}
+            aria-label={fill(t.copyLabel, { item: line.title })}
+          >
+            {t.copy}
           </button>
         </div>
       ))}
@@ -92,29 +155,22 @@ function Line({ line, token }: { line: SerializedLine; token: string }) {
           </a>
         </p>
       ))}
-      {line.state === "available" && (left !== null || line.expiresAt) ? (
-        <p className="limits">
-          {left !== null
-            ? `${left} of ${line.downloadsAllowed} downloads left`
-            : "Unlimited downloads"}
-          {line.expiresAt
-            ? ` · available until ${dateFormat.format(new Date(line.expiresAt))}`
-            : ""}
-        </p>
-      ) : null}
+      {line.limits ? <p className="limits">{line.limits}</p> : null}
     </section>
   );
 }
-
-// Tiny progressive enhancement: the page works without it; with it, keys copy in one tap.
-const copyScript = `document.addEventListener("click",function(e){var b=e.target.closest("[data-copy]");if(!b||!navigator.clipboard)return;navigator.clipboard.writeText(b.dataset.copy).then(function(){b.textContent="Copied";setTimeout(function(){b.textContent="Copy"},2000)})});`;
 
 export default function DownloadPageRoute() {
   const page = useLoaderData<typeof loader>();
   return (
     <div
       className="download-page"
-      style={{ ["--brand" as string]: page.shop.brandColor ?? "#1a5f4a" }}
+      lang={page.locale}
+      style={{
+        ["--brand" as string]: page.colors.brand,
+        ["--brand-text" as string]: page.colors.text,
+        ["--brand-ink" as string]: page.colors.ink,
+      }}
     >
       <header>
         {page.shop.logoUrl ? (
@@ -124,18 +180,13 @@ export default function DownloadPageRoute() {
         )}
       </header>
       <main>
-        <h1>Your downloads</h1>
-        <p className="intro">
-          {page.order.customerFirstName ? `Hi ${page.order.customerFirstName}, here` : "Here"} is
-          everything from order {page.order.name}, placed{" "}
-          {dateFormat.format(new Date(page.order.createdAt))}.
-        </p>
-        {page.lines.length === 0 ? (
-          <p className="notice">This order has no digital items.</p>
-        ) : null}
+        <h1>{page.t.title}</h1>
+        <p className="intro">{page.order.intro}</p>
+        {page.lines.length === 0 ? <p className="notice">{page.t.noItems}</p> : null}
         {page.lines.map((line) => (
-          <Line key={line.id} line={line} token={page.token} />
+          <Line key={line.id} line={line} page={page} />
         ))}
+        <p className="sr-only" role="status" aria-live="polite" id="copy-status" />
       </main>
       <script dangerouslySetInnerHTML={{ __html: copyScript }} />
     </div>

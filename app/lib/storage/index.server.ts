@@ -1,18 +1,133 @@
 import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { env } from "~/lib/env.server";
+import { rootLogger } from "~/lib/request-context.server";
+import {
+  createDecryptedStream,
+  createEncryptStream,
+  loadEncryptionKey,
+  type EncryptionKey,
+} from "./encryption.server";
 import { createLocalDriver } from "./local-driver.server";
-import type { StorageDriver } from "./types";
+import { createS3Driver } from "./s3-driver.server";
+import type { FileStorage, StorageDriver, StoredObject } from "./types";
 
-export type { ByteRange, StorageDriver, StoredObject } from "./types";
+export type {
+  ByteRange,
+  FileEncryptionMeta,
+  FileStorage,
+  StorageDriver,
+  StoredObject,
+} from "./types";
+export { StorageIntegrityError } from "./encryption.server";
 
-let driver: StorageDriver | undefined;
+/**
+ * Wraps a raw driver with at-rest encryption. The key is loaded on first use (it may be
+ * read from, or generated into, DATA_DIR), so building the storage never does I/O.
+ */
+export function createFileStorage(
+  driver: StorageDriver,
+  options: { key: () => Promise<EncryptionKey>; encryptsByDefault: boolean },
+): FileStorage {
+  let keyPromise: Promise<EncryptionKey> | undefined;
+  const key = () => {
+    keyPromise ??= options.key().catch((error: unknown) => {
+      keyPromise = undefined;
+      throw error;
+    });
+    return keyPromise;
+  };
 
-/** The configured storage driver (local disk under DATA_DIR/files until S3 is configured). */
-export function storage(): StorageDriver {
-  driver ??= createLocalDriver(path.resolve(env().DATA_DIR, "files"));
-  return driver;
+  return {
+    name: driver.name,
+    encryptsByDefault: options.encryptsByDefault,
+
+    async put(objectKey, body, putOptions): Promise<StoredObject> {
+      if (!putOptions?.encrypt) return driver.put(objectKey, body);
+      const encrypt = createEncryptStream(await key());
+      const source = Readable.from(body);
+      // The driver consumes the ciphertext; the pipeline surfaces a failing source.
+      await Promise.all([
+        driver.put(objectKey, encrypt),
+        pipeline(source, encrypt).catch((error: unknown) => {
+          encrypt.destroy(error as Error);
+          throw error;
+        }),
+      ]);
+      const { meta, size, sha256 } = encrypt.result();
+      return { size, sha256, encryption: meta };
+    },
+
+    async get(objectKey, getOptions) {
+      if (!getOptions?.encryption) return driver.get(objectKey, getOptions?.range);
+      return createDecryptedStream(
+        await key(),
+        getOptions.encryption,
+        (raw) => driver.get(objectKey, raw),
+        getOptions.range,
+      );
+    },
+
+    stat: (objectKey) => driver.stat(objectKey),
+    delete: (objectKey) => driver.delete(objectKey),
+    async deletePrefix(prefix) {
+      await driver.deletePrefix?.(prefix);
+    },
+    presignGet: driver.presignGet?.bind(driver),
+  };
+}
+
+let instance: FileStorage | undefined;
+
+/** The configured storage: STORAGE_DRIVER (local by default) plus at-rest encryption. */
+export function storage(): FileStorage {
+  if (instance) return instance;
+  const config = env();
+  const driver =
+    config.STORAGE_DRIVER === "s3"
+      ? createS3Driver({
+          bucket:
+            config.S3_BUCKET ??
+            (() => {
+              throw new Error("STORAGE_DRIVER=s3 needs S3_BUCKET.");
+            })(),
+          region: config.S3_REGION,
+          endpoint: config.S3_ENDPOINT,
+          forcePathStyle: config.S3_FORCE_PATH_STYLE ?? Boolean(config.S3_ENDPOINT),
+          accessKeyId: config.S3_ACCESS_KEY_ID,
+          secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+        })
+      : createLocalDriver(path.resolve(config.DATA_DIR, "files"));
+  instance = createFileStorage(driver, {
+    // Local disks get encrypted by default; buckets usually have their own (SSE).
+    encryptsByDefault:
+      config.STORAGE_ENCRYPTION === "on" ||
+      (config.STORAGE_ENCRYPTION === "auto" && driver.name === "local"),
+    key: () =>
+      loadEncryptionKey({
+        envKey: config.FILE_ENCRYPTION_KEY,
+        dataDir: config.DATA_DIR,
+        warn: (message, fields) => rootLogger.warn(fields ?? {}, message),
+      }),
+  });
+  return instance;
 }
 
 export function fileStorageKey(shopId: string, fileId: string): string {
   return `${shopId}/${fileId}`;
+}
+
+/**
+ * The `files` columns describing a stored object, ready to spread into an insert or
+ * update: `db.insert(files).values({ …, ...storedFileColumns(stored) })`.
+ */
+export function storedFileColumns(stored: StoredObject, driver: FileStorage = storage()) {
+  return {
+    size: stored.size,
+    checksumSha256: stored.sha256,
+    storageDriver: driver.name,
+    isEncrypted: Boolean(stored.encryption),
+    encryption: stored.encryption ?? null,
+  };
 }

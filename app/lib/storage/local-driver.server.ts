@@ -8,6 +8,7 @@ import type { ByteRange, StorageDriver, StoredObject } from "./types";
 
 /** Keys are ours (`<shopId>/<fileId>`), but a bad key must never escape the root. */
 const SAFE_KEY = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_.-]+)*$/;
+const READ_CHUNK = 256 * 1024;
 
 export function createLocalDriver(root: string): StorageDriver {
   function resolveKey(key: string): string {
@@ -46,7 +47,11 @@ export function createLocalDriver(root: string): StorageDriver {
 
     async get(key, range?: ByteRange) {
       const file = resolveKey(key);
-      return createReadStream(file, range ? { start: range.start, end: range.end } : {});
+      // 256 KiB reads: fewer syscalls and stream hops per gigabyte than the 64 KiB default.
+      return createReadStream(file, {
+        highWaterMark: READ_CHUNK,
+        ...(range ? { start: range.start, end: range.end } : {}),
+      });
     },
 
     async stat(key) {
@@ -61,6 +66,12 @@ export function createLocalDriver(root: string): StorageDriver {
 
     async delete(key) {
       await rm(resolveKey(key), { force: true });
+    },
+
+    async deletePrefix(prefix) {
+      if (!prefix.endsWith("/"))
+        throw new Error(`Invalid storage prefix: ${JSON.stringify(prefix)}`);
+      await rm(resolveKey(prefix.slice(0, -1)), { recursive: true, force: true });
     },
   };
 }

@@ -1,8 +1,15 @@
 import type { Readable } from "node:stream";
 
 export interface StoredObject {
+  /** Plaintext size in bytes. */
   size: number;
+  /** Hex SHA-256 of the plaintext. */
   sha256: string;
+  /**
+   * Set when the bytes were encrypted at rest: store it in `files.encryption` (and
+   * `files.is_encrypted = true`). Never contains the key.
+   */
+  encryption?: FileEncryptionMeta;
 }
 
 export interface ByteRange {
@@ -12,14 +19,74 @@ export interface ByteRange {
   end: number;
 }
 
+/** What `files.encryption` holds for an encrypted object (see encryption.server.ts). */
+export interface FileEncryptionMeta {
+  algorithm: "aes-256-gcm-chunked";
+  version: 1;
+  /** Plaintext bytes per chunk; each stored chunk is this plus a 16-byte GCM tag. */
+  chunkSize: number;
+  /** Base64 of the random 8-byte per-object nonce prefix (nonce = prefix ‖ u32 chunk index). */
+  noncePrefix: string;
+  /** Fingerprint of the key that encrypted it (never the key). */
+  keyId: string;
+  /** Plaintext size, so the last chunk is known without a stat. */
+  size: number;
+  [field: string]: unknown;
+}
+
 /**
- * Where file bytes live. Everything streams: no driver may buffer a whole file, because
- * files run to gigabytes and the web process has a small, flat memory budget.
+ * A raw byte store. Everything streams: no driver may buffer a whole file, because files
+ * run to gigabytes and the web process has a small, flat memory budget.
  */
 export interface StorageDriver {
   readonly name: "local" | "s3";
+  /** Stores the bytes as given; size and sha256 are of the stored bytes. */
   put(key: string, body: Readable | AsyncIterable<Uint8Array>): Promise<StoredObject>;
   get(key: string, range?: ByteRange): Promise<Readable>;
   stat(key: string): Promise<{ size: number } | null>;
   delete(key: string): Promise<void>;
+  /** Deletes every object whose key starts with `prefix` (which must end with "/"). */
+  deletePrefix?(prefix: string): Promise<void>;
+  /** A short-lived URL that serves the raw object directly (S3 only). */
+  presignGet?(
+    key: string,
+    options: { expiresInSeconds: number; contentType: string; contentDisposition: string },
+  ): Promise<string>;
+}
+
+export interface PutOptions {
+  /** Encrypt at rest (chunked AES-256-GCM). Default: plain bytes. */
+  encrypt?: boolean;
+}
+
+export interface GetOptions {
+  /** Plaintext byte range; omitted = the whole object. */
+  range?: ByteRange;
+  /** `files.encryption` of the object; null/undefined = stored plain. */
+  encryption?: FileEncryptionMeta | Record<string, unknown> | null;
+}
+
+/**
+ * What the app uses (`storage()`): a driver plus transparent at-rest encryption. Plain
+ * objects (older rows, seed data) stay readable: the caller passes `encryption` from the
+ * file row, and without it bytes are returned as stored.
+ */
+export interface FileStorage {
+  readonly name: "local" | "s3";
+  /** Whether new files should be encrypted (STORAGE_ENCRYPTION; on by default for local). */
+  readonly encryptsByDefault: boolean;
+  put(
+    key: string,
+    body: Readable | AsyncIterable<Uint8Array>,
+    options?: PutOptions,
+  ): Promise<StoredObject>;
+  get(key: string, options?: GetOptions): Promise<Readable>;
+  stat(key: string): Promise<{ size: number } | null>;
+  delete(key: string): Promise<void>;
+  deletePrefix(prefix: string): Promise<void>;
+  /** A presigned URL, when the driver supports it and the object is stored plain. */
+  presignGet?(
+    key: string,
+    options: { expiresInSeconds: number; contentType: string; contentDisposition: string },
+  ): Promise<string>;
 }
