@@ -32,6 +32,7 @@ export interface ShopperStrings {
     scheduledUnknown: string;
     awaiting_keys: string;
     awaiting_files: string;
+    pending: string;
     limit_reached: string;
   };
   refusals: {
@@ -42,6 +43,7 @@ export interface ShopperStrings {
     scheduled: string;
     awaiting_keys: string;
     awaiting_files: string;
+    pending: string;
     limit_reached: string;
   };
 }
@@ -76,6 +78,8 @@ export const SHOPPER_STRINGS: Record<SupportedLocale, ShopperStrings> = {
       awaiting_keys: "Your license key is being prepared. We'll email you as soon as it is ready.",
       awaiting_files:
         "The shop is preparing your personal files. We'll email you when they are ready.",
+      pending:
+        "Your order is being processed. We'll email you as soon as your downloads are ready.",
       limit_reached: "You've used all downloads for this item. Contact the shop if you need more.",
     },
     refusals: {
@@ -86,6 +90,7 @@ export const SHOPPER_STRINGS: Record<SupportedLocale, ShopperStrings> = {
       scheduled: "This item is not available yet.",
       awaiting_keys: "This item is not ready yet.",
       awaiting_files: "This item is not ready yet.",
+      pending: "This item is not ready yet.",
       limit_reached: "You have used all downloads for this item.",
     },
   },
@@ -120,6 +125,8 @@ export const SHOPPER_STRINGS: Record<SupportedLocale, ShopperStrings> = {
         "Dein Lizenzschlüssel wird vorbereitet. Wir schicken dir eine E-Mail, sobald er bereit ist.",
       awaiting_files:
         "Der Shop bereitet deine persönlichen Dateien vor. Wir schicken dir eine E-Mail, sobald sie bereit sind.",
+      pending:
+        "Deine Bestellung wird bearbeitet. Wir schicken dir eine E-Mail, sobald deine Downloads bereit sind.",
       limit_reached:
         "Du hast alle Downloads für diesen Artikel genutzt. Wende dich an den Shop, wenn du mehr brauchst.",
     },
@@ -131,6 +138,7 @@ export const SHOPPER_STRINGS: Record<SupportedLocale, ShopperStrings> = {
       scheduled: "Dieser Artikel ist noch nicht verfügbar.",
       awaiting_keys: "Dieser Artikel ist noch nicht bereit.",
       awaiting_files: "Dieser Artikel ist noch nicht bereit.",
+      pending: "Dieser Artikel ist noch nicht bereit.",
       limit_reached: "Du hast alle Downloads für diesen Artikel genutzt.",
     },
   },
@@ -165,6 +173,8 @@ export const SHOPPER_STRINGS: Record<SupportedLocale, ShopperStrings> = {
         "Votre clé de licence est en préparation. Nous vous enverrons un e-mail dès qu’elle sera prête.",
       awaiting_files:
         "La boutique prépare vos fichiers personnels. Nous vous enverrons un e-mail dès qu’ils seront prêts.",
+      pending:
+        "Votre commande est en cours de traitement. Nous vous enverrons un e-mail dès que vos téléchargements seront prêts.",
       limit_reached:
         "Vous avez utilisé tous les téléchargements de cet article. Contactez la boutique pour en obtenir d’autres.",
     },
@@ -176,6 +186,7 @@ export const SHOPPER_STRINGS: Record<SupportedLocale, ShopperStrings> = {
       scheduled: "Cet article n’est pas encore disponible.",
       awaiting_keys: "Cet article n’est pas encore prêt.",
       awaiting_files: "Cet article n’est pas encore prêt.",
+      pending: "Cet article n’est pas encore prêt.",
       limit_reached: "Vous avez utilisé tous les téléchargements de cet article.",
     },
   },
@@ -209,6 +220,8 @@ export const SHOPPER_STRINGS: Record<SupportedLocale, ShopperStrings> = {
         "Estamos preparando tu clave de licencia. Te enviaremos un correo en cuanto esté lista.",
       awaiting_files:
         "La tienda está preparando tus archivos personales. Te enviaremos un correo cuando estén listos.",
+      pending:
+        "Tu pedido se está procesando. Te enviaremos un correo en cuanto tus descargas estén listas.",
       limit_reached:
         "Has usado todas las descargas de este artículo. Ponte en contacto con la tienda si necesitas más.",
     },
@@ -220,6 +233,7 @@ export const SHOPPER_STRINGS: Record<SupportedLocale, ShopperStrings> = {
       scheduled: "Este artículo aún no está disponible.",
       awaiting_keys: "Este artículo aún no está listo.",
       awaiting_files: "Este artículo aún no está listo.",
+      pending: "Este artículo aún no está listo.",
       limit_reached: "Has usado todas las descargas de este artículo.",
     },
   },

@@ -173,6 +173,20 @@ export async function redactCustomer(shopDomain: string, body: unknown, db: Db =
         .where(inArray(downloadEvents.orderId, orderIds));
     }
   });
+  // Their stamped PDF copies carry their name and email: delete them (cached per line).
+  const lines = orderIds.length
+    ? await db
+        .select({ id: orderLines.id })
+        .from(orderLines)
+        .where(inArray(orderLines.orderId, orderIds))
+    : [];
+  for (const line of lines) {
+    await storage()
+      .deletePrefix(`stamped/${found.shop.id}/${line.id}/`)
+      .catch((err) =>
+        rootLogger.warn({ err, line: line.id }, "customers/redact: stamped copies remain"),
+      );
+  }
   return { customers: customerIds.length, orders: orderIds.length };
 }
 
@@ -194,5 +208,9 @@ export async function redactShop(shopDomain: string, db: Db = getDb()) {
       rootLogger.warn({ err, key }, "shop/redact: could not delete a stored file");
     }
   }
+  // Stamped PDF copies carry customers' names and emails.
+  await storage()
+    .deletePrefix(`stamped/${shop.id}/`)
+    .catch((err) => rootLogger.warn({ err }, "shop/redact: could not delete stamped copies"));
   return { deleted: true, files: removed };
 }

@@ -54,6 +54,7 @@ export type LineState =
   | "scheduled"
   | "awaiting_keys"
   | "awaiting_files"
+  | "pending"
   | "limit_reached";
 
 export interface DownloadPageLine {
@@ -100,6 +101,9 @@ export function lineState(
   if (line.scheduledAt && line.scheduledAt > now) return "scheduled";
   if (line.keyStatus === "awaiting") return "awaiting_keys";
   if (line.deliveringType === "UNIQUE" && !hasFiles) return "awaiting_files";
+  // Not released yet (unpaid, held for risk review, or just not processed): the token
+  // alone must never unlock files the merchant has not delivered.
+  if (!line.deliveredAt) return "pending";
   const allowed = allowedDownloads(line);
   if (allowed !== null && line.downloadCount >= allowed) return "limit_reached";
   return "available";

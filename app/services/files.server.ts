@@ -12,7 +12,7 @@ import { ApiError, notFound } from "~/lib/api/errors";
 import { keyset, scopedWhere, toPage, type Page, type PageRequest } from "~/lib/api/pagination";
 import { newId } from "~/lib/ids";
 import { log } from "~/lib/request-context.server";
-import { fileStorageKey, storage } from "~/lib/storage/index.server";
+import { fileStorageKey, storage, storedFileColumns } from "~/lib/storage/index.server";
 import { escapeLike } from "./digital-products.server";
 
 /** The shop's file library: list, streamed upload, delete (refused while attached). */
@@ -76,7 +76,8 @@ export async function uploadFile(
   const id = newId("file");
   const storageKey = fileStorageKey(shopId, id);
   const driver = storage();
-  const stored = await driver.put(storageKey, input.body);
+  // Encrypted at rest when the storage is configured to (the local driver by default).
+  const stored = await driver.put(storageKey, input.body, { encrypt: driver.encryptsByDefault });
   try {
     const [row] = await getDb()
       .insert(files)
@@ -84,10 +85,8 @@ export async function uploadFile(
         id,
         shopId,
         name: input.name,
-        size: stored.size,
         contentType: input.contentType,
-        checksumSha256: stored.sha256,
-        storageDriver: driver.name,
+        ...storedFileColumns(stored, driver),
         storageKey,
         uploaded: true,
         source: "api",

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "~/db/client.server";
 import {
   customers,
+  digitalProducts,
   emailMessages,
   jobs,
   licenseKeys,
@@ -365,7 +368,11 @@ describe("refunds, cancellations and risk", () => {
 
 describe("compliance webhooks", () => {
   it("data_request exports the customer's orders; redact erases personal data and links", async () => {
-    const { shop, ebook } = await setupShop();
+    const { shop, ebook, file } = await setupShop();
+    await db
+      .update(digitalProducts)
+      .set({ stampingEnabled: true, stampingTemplate: "Licensed to {{customer_email}}" })
+      .where(eq(digitalProducts.id, ebook.id));
     const payload = shopifyOrderPayload([{ productGid: ebook.productGid }], {
       email: "privacy@example.com",
     });
@@ -374,6 +381,13 @@ describe("compliance webhooks", () => {
       const o = await orderByGid(shop.id, payload.admin_graphql_api_id);
       return o?.deliveryStatus === "delivered" ? o : null;
     });
+    // A download leaves a per-line stamping record (the PDF or the remembered failure).
+    const [line] = await db.select().from(orderLines).where(eq(orderLines.orderId, order.id));
+    const download = await fetch(`${server.url}/d/${order.accessToken}/${line!.id}/${file.id}`);
+    await download.arrayBuffer();
+    expect(download.status).toBe(200);
+    const stampedDir = join(server.dataDir, "files", "stamped", shop.id, line!.id);
+    expect(existsSync(stampedDir)).toBe(true);
 
     const request = await sendWebhook("customers/data_request", shop.domain, {
       shop_domain: shop.domain,
@@ -406,6 +420,7 @@ describe("compliance webhooks", () => {
     expect(person!.redactedAt).toBeInstanceOf(Date);
     const mails = await db.select().from(emailMessages).where(eq(emailMessages.orderId, order.id));
     expect(mails.every((m) => m.toAddress === "redacted")).toBe(true);
+    expect(existsSync(stampedDir)).toBe(false);
     // Anonymous counts survive.
     expect(await db.select().from(orderLines).where(eq(orderLines.orderId, order.id))).toHaveLength(
       1,

@@ -22,6 +22,7 @@ const REFUSAL_STATUS: Record<RefusalReason, number> = {
   scheduled: 403,
   awaiting_keys: 403,
   awaiting_files: 403,
+  pending: 403,
   limit_reached: 403,
 };
 

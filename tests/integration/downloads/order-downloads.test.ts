@@ -297,6 +297,17 @@ describe("file downloads /d/<token>/<line>/<file>", () => {
     expect((await fetch(expired.url, { headers: { range: "bytes=10-" } })).status).toBe(410);
   });
 
+  it("serves nothing of an order not delivered yet (unpaid or held), even with its token", async () => {
+    const held = await setup(null);
+    await db.update(orders).set({ deliveryStatus: "held" }).where(eq(orders.id, held.order.id));
+    await db.update(orderLines).set({ deliveredAt: null }).where(eq(orderLines.id, held.line.id));
+    expect((await fetch(held.url)).status).toBe(403);
+    expect((await fetch(held.url, { headers: { range: "bytes=10-" } })).status).toBe(403);
+    const page = await fetch(`${server.url}/d/${held.order.accessToken}`).then((r) => r.text());
+    expect(page).toContain("Your order is being processed");
+    expect(page).not.toContain(`/${held.file.id}`);
+  });
+
   it("does not serve another shop's file through this order", async () => {
     const a = await setup(null);
     const b = await setup(null);
