@@ -192,3 +192,24 @@ export async function getShopApiAccess(domain: string) {
     .where(and(eq(shops.domain, domain), isNull(apiTokens.revokedAt)));
   return { ...row, activeTokens: tokens.length };
 }
+
+/**
+ * The merchant asks the operator for API access (Settings → API). Only a `pending` shop
+ * can ask; asking again just refreshes the date. Returns the shop's access afterwards.
+ */
+export async function requestApiAccess(
+  shopId: string,
+): Promise<{ apiAccess: ApiAccess; requestedAt: Date | null }> {
+  const db = getDb();
+  await db
+    .update(shops)
+    .set({ apiAccessRequestedAt: sql`now()` })
+    .where(and(eq(shops.id, shopId), eq(shops.apiAccess, "pending")));
+  const [row] = await db
+    .select({ apiAccess: shops.apiAccess, requestedAt: shops.apiAccessRequestedAt })
+    .from(shops)
+    .where(eq(shops.id, shopId))
+    .limit(1);
+  if (!row) throw new Error(`shop ${shopId} not found`);
+  return row;
+}

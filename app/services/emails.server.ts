@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, lt, lte, sql } from "drizzle-orm";
-import type { Db, DbOrTx } from "~/db/client.server";
+import { and, asc, desc, eq, inArray, lt, lte, sql } from "drizzle-orm";
+import { getDb, type Db, type DbOrTx } from "~/db/client.server";
 import {
   customers,
   digitalProductLinks,
@@ -48,6 +48,20 @@ export async function queueOrderEmail(
     })
     .returning();
   return row!;
+}
+
+/** The emails of one order, newest first, for the admin's order page (capped: a log, not a list). */
+export async function listOrderEmails(
+  shopId: string,
+  orderId: string,
+  limit = 50,
+): Promise<EmailMessage[]> {
+  return getDb()
+    .select()
+    .from(emailMessages)
+    .where(and(eq(emailMessages.shopId, shopId), eq(emailMessages.orderId, orderId)))
+    .orderBy(desc(emailMessages.createdAt), desc(emailMessages.id))
+    .limit(limit);
 }
 
 export function downloadPageUrl(accessToken: string): string {

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, ilike, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, ilike, isNull, sql, type SQL } from "drizzle-orm";
 import { getDb, queryRows, type DbOrTx } from "~/db/client.server";
 import {
   customers,
@@ -27,12 +27,16 @@ export interface LicenseKeyDetail extends LicenseKey {
 export async function listLicenseKeys(
   shopId: string,
   page: PageRequest,
-  filters: { status?: LicenseKeyStatus; tag?: string; q?: string } = {},
+  filters: { status?: LicenseKeyStatus; tag?: string | null; q?: string } = {},
 ): Promise<Page<LicenseKeyDetail>> {
   const { after, orderBy } = keyset(licenseKeys, page);
   const conditions: Array<SQL | undefined> = [after];
   if (filters.status) conditions.push(eq(licenseKeys.status, filters.status));
-  if (filters.tag !== undefined) conditions.push(eq(licenseKeys.tag, filters.tag));
+  if (filters.tag !== undefined) {
+    conditions.push(
+      filters.tag === null ? isNull(licenseKeys.tag) : eq(licenseKeys.tag, filters.tag),
+    );
+  }
   if (filters.q) conditions.push(ilike(licenseKeys.key, `%${escapeLike(filters.q)}%`));
   const rows = await getDb()
     .select({ key: licenseKeys, orderName: orders.name })
@@ -46,6 +50,32 @@ export async function listLicenseKeys(
     page,
     (row) => row,
   );
+}
+
+export interface LicenseKeyPool {
+  /** The pool name; null is the untagged pool. */
+  tag: string | null;
+  available: number;
+  assigned: number;
+}
+
+/** Every pool of the shop with its counts (one GROUP BY on the shop's keys). */
+export async function listLicenseKeyPools(shopId: string): Promise<LicenseKeyPool[]> {
+  const rows = await getDb()
+    .select({
+      tag: licenseKeys.tag,
+      available: sql<number>`count(*) filter (where ${licenseKeys.status} = 'available')`.mapWith(
+        Number,
+      ),
+      assigned: sql<number>`count(*) filter (where ${licenseKeys.status} = 'assigned')`.mapWith(
+        Number,
+      ),
+    })
+    .from(licenseKeys)
+    .where(eq(licenseKeys.shopId, shopId))
+    .groupBy(licenseKeys.tag)
+    .orderBy(sql`${licenseKeys.tag} asc nulls first`);
+  return rows;
 }
 
 export interface KeyValidation {

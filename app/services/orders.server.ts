@@ -10,6 +10,8 @@ import {
   orderLines,
   orders,
   type Customer,
+  digitalProductFiles,
+  type DeliveryStatus,
   type DlAccess,
   type DownloadEvent,
   type EmailKind,
@@ -22,7 +24,7 @@ import { ApiError, notFound } from "~/lib/api/errors";
 import { keyset, scopedWhere, toPage, type Page, type PageRequest } from "~/lib/api/pagination";
 import { enqueueJob } from "~/lib/jobs/queue.server";
 import { queueOrderEmail } from "~/services/emails.server";
-import { deliverOrder } from "~/services/deliveries.server";
+import { approveHeldOrder, deliverOrder } from "~/services/deliveries.server";
 import {
   escapeLike,
   fetchShopifyProducts,
@@ -57,6 +59,9 @@ export interface OrderFilters {
   digitalProductId?: string[];
   customerEmail?: string;
   q?: string;
+  /** Admin search box: part of the order name (`#1042`, `1042`) or of the order's email. */
+  search?: string;
+  deliveryStatus?: DeliveryStatus[];
   /** Internal: the customer-downloads endpoint lists one customer's orders. */
   customerId?: string;
 }
@@ -82,6 +87,13 @@ export async function listOrders(
   if (filters.q) {
     const name = filters.q.trim().replace(/^#/, "");
     conditions.push(ilike(orders.name, `%${escapeLike(name)}%`));
+  }
+  if (filters.search?.trim()) {
+    const term = escapeLike(filters.search.trim().replace(/^#/, ""));
+    conditions.push(or(ilike(orders.name, `%${term}%`), ilike(orders.email, `%${term}%`)));
+  }
+  if (filters.deliveryStatus?.length) {
+    conditions.push(inArray(orders.deliveryStatus, filters.deliveryStatus));
   }
   if (filters.digitalProductId?.length) {
     conditions.push(
@@ -423,6 +435,95 @@ export async function setLineFiles(
   });
   if (awaitingDelivery) await deliverOrder(getDb(), shopId, orderId, new Date(), { sendEmail });
   return getOrder(shopId, orderId);
+}
+
+export interface OrderLineFile {
+  id: string;
+  name: string;
+  size: number;
+}
+
+/**
+ * What each line of an order delivers, for the admin's order page: a UNIQUE line's own
+ * files, otherwise its product's current files (what the download page serves).
+ */
+export async function listOrderLineFiles(
+  shopId: string,
+  orderId: string,
+): Promise<Record<string, OrderLineFile[]>> {
+  const db = getDb();
+  const lines = await db
+    .select({
+      id: orderLines.id,
+      deliveringType: orderLines.deliveringType,
+      digitalProductId: orderLines.digitalProductId,
+    })
+    .from(orderLines)
+    .where(and(eq(orderLines.shopId, shopId), eq(orderLines.orderId, orderId)));
+  if (lines.length === 0) return {};
+  const productIds = [
+    ...new Set(lines.map((l) => l.digitalProductId).filter((id): id is string => !!id)),
+  ];
+  const [own, shared] = await Promise.all([
+    db
+      .select({
+        lineId: orderLineFiles.orderLineId,
+        id: files.id,
+        name: files.name,
+        size: files.size,
+      })
+      .from(orderLineFiles)
+      .innerJoin(files, eq(files.id, orderLineFiles.fileId))
+      .where(
+        and(
+          eq(orderLineFiles.shopId, shopId),
+          inArray(
+            orderLineFiles.orderLineId,
+            lines.map((l) => l.id),
+          ),
+        ),
+      )
+      .orderBy(asc(orderLineFiles.position)),
+    productIds.length
+      ? db
+          .select({
+            productId: digitalProductFiles.digitalProductId,
+            id: files.id,
+            name: files.name,
+            size: files.size,
+          })
+          .from(digitalProductFiles)
+          .innerJoin(files, eq(files.id, digitalProductFiles.fileId))
+          .where(
+            and(
+              eq(digitalProductFiles.shopId, shopId),
+              inArray(digitalProductFiles.digitalProductId, productIds),
+            ),
+          )
+          .orderBy(asc(digitalProductFiles.position))
+      : Promise.resolve([]),
+  ]);
+  const result: Record<string, OrderLineFile[]> = {};
+  for (const line of lines) {
+    const rows =
+      line.deliveringType === "UNIQUE"
+        ? own.filter((f) => f.lineId === line.id)
+        : shared.filter((f) => f.productId === line.digitalProductId);
+    result[line.id] = rows.map((f) => ({ id: f.id, name: f.name, size: Number(f.size) }));
+  }
+  return result;
+}
+
+/**
+ * The merchant approves a held (high-risk) order from the admin: it is delivered now.
+ * False when the order exists but is not held (already approved, never held).
+ */
+export async function approveOrder(shopId: string, orderId: string): Promise<boolean> {
+  const db = getDb();
+  const outcome = await approveHeldOrder(db, shopId, orderId);
+  if (outcome) return true;
+  await getOrder(shopId, orderId, [], db); // 404 for an unknown order
+  return false;
 }
 
 /** Finds an order by its name (`#1042`; `1042` works too). Null if none. */

@@ -1,0 +1,196 @@
+import { useFetcher } from "@remix-run/react";
+import {
+  BlockStack,
+  Box,
+  Button,
+  ButtonGroup,
+  Card,
+  IndexTable,
+  Link,
+  Text,
+} from "@shopify/polaris";
+import type { ActionResult } from "~/lib/admin-actions";
+import { ActionErrorBanner } from "./ActionErrorBanner";
+import { formatDateTime } from "./format";
+import { StatusBadge } from "./StatusBadge";
+import { useActionToast } from "./toast";
+
+export interface WebhookDeliveryView {
+  id: string;
+  eventId: string;
+  eventType: string;
+  status: string;
+  attemptCount: number;
+  lastResponseStatus: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+}
+
+export interface WebhookAttemptView {
+  id: string;
+  attemptNumber: number;
+  attemptedAt: string;
+  responseStatus: number | null;
+  durationMs: number | null;
+  responseSnippet: string | null;
+  error: string | null;
+}
+
+/** The delivery log of one endpoint; "View" opens a delivery's attempts (via the URL). */
+export function WebhookDeliveriesTable({
+  deliveries,
+  selectedId,
+  endpointEnabled,
+}: {
+  deliveries: WebhookDeliveryView[];
+  selectedId: string | null;
+  endpointEnabled: boolean;
+}) {
+  const fetcher = useFetcher<ActionResult>();
+  useActionToast(fetcher.data);
+  const replaying = fetcher.state !== "idle" ? fetcher.formData?.get("deliveryId") : null;
+  return (
+    <Card padding="0">
+      <BlockStack gap="0">
+        <Box padding="400">
+          <BlockStack gap="200">
+            <Text as="h2" variant="headingMd">
+              Deliveries
+            </Text>
+            <ActionErrorBanner result={fetcher.data} />
+          </BlockStack>
+        </Box>
+        <IndexTable
+          resourceName={{ singular: "delivery", plural: "deliveries" }}
+          itemCount={deliveries.length}
+          selectable={false}
+          emptyState={
+            <Box padding="400">
+              <Text as="p" tone="subdued">
+                Nothing sent to this endpoint yet. Send a test event from the endpoints list.
+              </Text>
+            </Box>
+          }
+          headings={[
+            { title: "Event" },
+            { title: "Status" },
+            { title: "Attempts", alignment: "end" },
+            { title: "Last answer" },
+            { title: "Created" },
+            { title: "Actions", hidden: true },
+          ]}
+        >
+          {deliveries.map((d, index) => (
+            <IndexTable.Row id={d.id} key={d.id} position={index} selected={d.id === selectedId}>
+              <IndexTable.Cell>
+                <BlockStack gap="100">
+                  <Text as="span" fontWeight="semibold">
+                    {d.eventType}
+                  </Text>
+                  <Text as="span" tone="subdued" variant="bodySm">
+                    {d.eventId}
+                  </Text>
+                </BlockStack>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <StatusBadge status={d.status} />
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <Text as="span" alignment="end" numeric>
+                  {d.attemptCount}
+                </Text>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                {d.lastResponseStatus !== null
+                  ? `HTTP ${d.lastResponseStatus}`
+                  : (d.lastError ?? "—")}
+              </IndexTable.Cell>
+              <IndexTable.Cell>{formatDateTime(d.createdAt)}</IndexTable.Cell>
+              <IndexTable.Cell>
+                <ButtonGroup>
+                  <Link
+                    url={`?delivery=${d.id}`}
+                    accessibilityLabel={`View attempts of ${d.eventId}`}
+                  >
+                    View
+                  </Link>
+                  <Button
+                    size="slim"
+                    disabled={!endpointEnabled}
+                    loading={replaying === d.id}
+                    onClick={() =>
+                      fetcher.submit({ intent: "replay", deliveryId: d.id }, { method: "post" })
+                    }
+                    accessibilityLabel={`Replay ${d.eventId}`}
+                  >
+                    Replay
+                  </Button>
+                </ButtonGroup>
+              </IndexTable.Cell>
+            </IndexTable.Row>
+          ))}
+        </IndexTable>
+      </BlockStack>
+    </Card>
+  );
+}
+
+export function WebhookAttemptsCard({
+  eventId,
+  attempts,
+}: {
+  eventId: string;
+  attempts: WebhookAttemptView[];
+}) {
+  return (
+    <Card padding="0">
+      <BlockStack gap="0">
+        <Box padding="400">
+          <Text as="h2" variant="headingMd">
+            Attempts for {eventId}
+          </Text>
+        </Box>
+        <IndexTable
+          resourceName={{ singular: "attempt", plural: "attempts" }}
+          itemCount={attempts.length}
+          selectable={false}
+          emptyState={
+            <Box padding="400">
+              <Text as="p" tone="subdued">
+                Not attempted yet.
+              </Text>
+            </Box>
+          }
+          headings={[
+            { title: "#" },
+            { title: "When" },
+            { title: "Answer" },
+            { title: "Duration", alignment: "end" },
+            { title: "Response (first 1 KB)" },
+          ]}
+        >
+          {attempts.map((a, index) => (
+            <IndexTable.Row id={a.id} key={a.id} position={index}>
+              <IndexTable.Cell>{a.attemptNumber}</IndexTable.Cell>
+              <IndexTable.Cell>{formatDateTime(a.attemptedAt)}</IndexTable.Cell>
+              <IndexTable.Cell>
+                {a.responseStatus !== null ? `HTTP ${a.responseStatus}` : (a.error ?? "—")}
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <Text as="span" alignment="end" numeric>
+                  {a.durationMs !== null ? `${a.durationMs} ms` : "—"}
+                </Text>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <Text as="span" variant="bodySm" breakWord>
+                  <code>{a.responseSnippet ?? ""}</code>
+                </Text>
+              </IndexTable.Cell>
+            </IndexTable.Row>
+          ))}
+        </IndexTable>
+      </BlockStack>
+    </Card>
+  );
+}

@@ -1,0 +1,23 @@
+/**
+ * Dates for admin tables. Fixed locale and UTC so the server render and the browser's
+ * hydration print the same text (no mismatch, no layout shift).
+ */
+const dateTime = new Intl.DateTimeFormat("en-US", {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: "UTC",
+});
+
+export function formatDateTime(value: Date | string | null | undefined): string {
+  if (!value) return "—";
+  return `${dateTime.format(new Date(value))} UTC`;
+}
+
+export function formatMoney(cents: number, currency: string): string {
+  return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(cents / 100);
+}
+
+export function humanize(value: string): string {
+  const text = value.replace(/_/g, " ").toLowerCase();
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,192 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { BlockStack, Layout, Page } from "@shopify/polaris";
+import { requireAdminShop } from "~/lib/admin.server";
+import {
+  actionFailure,
+  actionSuccess,
+  parseForm,
+  runServiceAction,
+} from "~/lib/admin-actions.server";
+import { ApiError } from "~/lib/api/errors";
+import { orderActionSchema } from "~/lib/admin-schemas.server";
+import { listOrderEmails } from "~/services/emails.server";
+import {
+  approveOrder,
+  getOrder,
+  listOrderLineFiles,
+  resendOrderEmail,
+  resetLineDownloads,
+  setOrderAccess,
+} from "~/services/orders.server";
+import { AdminErrorBoundary } from "~/components/admin/AdminErrorBoundary";
+import { HeldOrderBanner } from "~/components/admin/HeldOrderBanner";
+import { OrderAccessCard } from "~/components/admin/OrderAccessCard";
+import { OrderEmailsCard, type OrderEmailView } from "~/components/admin/OrderEmailsCard";
+import { OrderLineCard, type OrderLineView } from "~/components/admin/OrderLineCard";
+import { OrderSummaryCard } from "~/components/admin/OrderSummaryCard";
+import { ResendEmailForm } from "~/components/admin/ResendEmailForm";
+
+const RECENT_DOWNLOADS = 10;
+
+async function loadOrder(shopId: string, orderId: string) {
+  try {
+    return await getOrder(shopId, orderId, ["downloads"]);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "not_found") {
+      throw new Response("Order not found", { status: 404 });
+    }
+    throw error;
+  }
+}
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { shop } = await requireAdminShop(request);
+  const order = await loadOrder(shop.id, params.id ?? "");
+  const [lineFiles, emails] = await Promise.all([
+    listOrderLineFiles(shop.id, order.id),
+    listOrderEmails(shop.id, order.id),
+  ]);
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  const lines: OrderLineView[] = order.lines.map((line) => ({
+    id: line.id,
+    title: line.title,
+    variantTitle: line.variantTitle,
+    productName: line.digitalProductName,
+    deliveringType: line.deliveringType,
+    quantity: line.quantity,
+    files: lineFiles[line.id] ?? [],
+    licenseKeys: line.licenseKeyValues,
+    keyStatus: line.keyStatus,
+    downloadCount: line.downloadCount,
+    downloadsAllowed: line.maxDownloads ? line.maxDownloads + line.extraDownloads : null,
+    expiresAt: iso(line.expiresAt),
+    accessStatus: line.accessStatus,
+    deliveredAt: iso(line.deliveredAt),
+    scheduledAt: iso(line.scheduledAt),
+    recentDownloads: (line.downloads ?? [])
+      .slice(-RECENT_DOWNLOADS)
+      .reverse()
+      .map((d) => ({
+        id: d.id,
+        createdAt: d.createdAt.toISOString(),
+        fileName: d.fileName,
+        isRedownload: d.isRedownload,
+        bytesSent: Number(d.bytesSent),
+      })),
+  }));
+  const emailViews: OrderEmailView[] = emails.map((e) => ({
+    id: e.id,
+    kind: e.kind,
+    toAddress: e.toAddress,
+    status: e.status,
+    attempts: e.attempts,
+    lastError: e.lastError,
+    createdAt: e.createdAt.toISOString(),
+    sentAt: iso(e.sentAt),
+  }));
+  return {
+    order: {
+      id: order.id,
+      name: order.name,
+      dlAccess: order.dlAccess,
+      deliveryStatus: order.deliveryStatus,
+      heldReason: order.heldReason,
+      summary: {
+        customerName:
+          [order.customer?.firstName, order.customer?.lastName].filter(Boolean).join(" ") || null,
+        email: order.email ?? order.customer?.email ?? null,
+        financialStatus: order.financialStatus,
+        deliveryStatus: order.deliveryStatus,
+        totalPriceCents: Number(order.totalPriceCents),
+        currency: order.currency,
+        createdAt: order.createdAt.toISOString(),
+        deliveredAt: iso(order.deliveredAt),
+        locale: order.locale,
+      },
+    },
+    lines,
+    emails: emailViews,
+  };
+};
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.order.name ?? "Order"} · Orders · Handoff` },
+];
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { shop } = await requireAdminShop(request);
+  const orderId = params.id ?? "";
+  const formData = await request.formData();
+  const intent = String(formData.get("intent") ?? "");
+  const parsed = parseForm(intent, orderActionSchema, formData);
+  if (!parsed.ok) return parsed.response;
+  const input = parsed.data;
+
+  return runServiceAction(
+    input.intent,
+    async () => {
+      switch (input.intent) {
+        case "set-access":
+          await setOrderAccess(shop.id, orderId, input.access);
+          return actionSuccess(
+            input.intent,
+            input.access === "enabled" ? "Access enabled" : "Access disabled",
+          );
+        case "reset-downloads":
+          await resetLineDownloads(shop.id, orderId, input.lineId);
+          return actionSuccess(input.intent, "Downloads reset");
+        case "resend-email": {
+          const message = await resendOrderEmail(shop.id, orderId, {
+            customerEmail: input.email || undefined,
+          });
+          return actionSuccess(input.intent, `Email queued to ${message.toAddress}`);
+        }
+        case "approve":
+          if (!(await approveOrder(shop.id, orderId))) {
+            return actionFailure(input.intent, "This order is not on hold any more.", {}, 409);
+          }
+          return actionSuccess(input.intent, "Order approved and delivered");
+      }
+    },
+    { customer_email: "email", line_id: "lineId" },
+  );
+};
+
+export default function OrderDetail() {
+  const { order, lines, emails } = useLoaderData<typeof loader>();
+  return (
+    <Page
+      title={order.name}
+      backAction={{ content: "Orders", url: "/app/orders" }}
+      subtitle={order.summary.customerName ?? order.summary.email ?? undefined}
+    >
+      <Layout>
+        {order.deliveryStatus === "held" ? (
+          <Layout.Section>
+            <HeldOrderBanner reason={order.heldReason} />
+          </Layout.Section>
+        ) : null}
+        <Layout.Section>
+          <BlockStack gap="400">
+            {lines.map((line) => (
+              <OrderLineCard key={line.id} line={line} />
+            ))}
+            <OrderEmailsCard emails={emails} />
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <BlockStack gap="400">
+            <OrderSummaryCard order={order.summary} />
+            <OrderAccessCard orderName={order.name} access={order.dlAccess} />
+            <ResendEmailForm currentEmail={order.summary.email} />
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <AdminErrorBoundary what="Order" backUrl="/app/orders" />;
+}
