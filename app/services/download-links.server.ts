@@ -2,7 +2,6 @@ import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { getDb } from "~/db/client.server";
 import {
   customers,
-  downloadEvents,
   downloadLinkFiles,
   downloadLinks,
   files,
@@ -13,9 +12,8 @@ import {
 import { notFound } from "~/lib/api/errors";
 import { env } from "~/lib/env.server";
 import { fillStampTemplate, parseStampingOptions } from "~/lib/pdf/template";
-import { buildDownloadPayload } from "~/lib/webhooks-out/payloads.server";
 import {
-  findResumedDownload,
+  recordDownloadEvent,
   serveDownload,
   stampVariables,
   type DownloadOutcome,
@@ -24,7 +22,6 @@ import {
   type RecordInput,
   type RecordResult,
 } from "~/services/downloads.server";
-import { recordWebhookEvent } from "~/services/webhook-events.server";
 
 /**
  * API-created share links: an unguessable token bundling files of the shop. Serving
@@ -261,45 +258,21 @@ async function recordLinkDownload(
       ipHash: input.ipHash,
       userAgent: input.userAgent?.slice(0, 300) ?? null,
     };
-    if (state !== "expired") {
-      const resumed = await findResumedDownload(tx, {
-        shopId: input.shopId,
-        scope: { downloadLinkId: link.id },
-        fileId: input.fileId,
-        rangeStart: input.rangeStart,
-        ipHash: input.ipHash,
-        now: input.now,
-      });
-      if (resumed) {
-        const [event] = await tx
-          .insert(downloadEvents)
-          .values({ ...base, isRedownload: true, counted: false, billable: false })
-          .returning({ id: downloadEvents.id });
-        return { ok: true as const, eventId: event!.id };
-      }
+    const outcome = await recordDownloadEvent(tx, {
+      event: base,
+      scope: { downloadLinkId: link.id },
+      state,
+      mayResume: state !== "expired",
+      rangeStart: input.rangeStart,
+      now: input.now,
+    });
+    if (!outcome.ok) return outcome;
+    if (outcome.consumed) {
+      await tx
+        .update(downloadLinks)
+        .set({ downloadCount: sql`${downloadLinks.downloadCount} + 1` })
+        .where(eq(downloadLinks.id, link.id));
     }
-    if (state !== "available") return { ok: false as const, reason: state };
-    const [previous] = await tx
-      .select({ id: downloadEvents.id })
-      .from(downloadEvents)
-      .where(
-        and(eq(downloadEvents.downloadLinkId, link.id), eq(downloadEvents.fileId, input.fileId)),
-      )
-      .limit(1);
-    const [event] = await tx
-      .insert(downloadEvents)
-      .values({ ...base, isRedownload: Boolean(previous), counted: !previous, billable: true })
-      .returning({ id: downloadEvents.id });
-    await recordWebhookEvent(
-      tx,
-      input.shopId,
-      previous ? "file.redownloaded" : "file.downloaded",
-      await buildDownloadPayload(tx, input.shopId, event!.id),
-    );
-    await tx
-      .update(downloadLinks)
-      .set({ downloadCount: sql`${downloadLinks.downloadCount} + 1` })
-      .where(eq(downloadLinks.id, link.id));
-    return { ok: true as const, eventId: event!.id };
+    return { ok: true as const, eventId: outcome.eventId };
   });
 }

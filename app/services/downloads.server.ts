@@ -609,6 +609,71 @@ export async function serveLineFile(
   );
 }
 
+/**
+ * What every download records once its line (or link) row is locked: a resumed range is
+ * an uncounted event; otherwise, when the state allows it, a counted event (a
+ * re-download if this file was fetched before) and its outbox event, in the same
+ * transaction. `consumed` tells the caller to increment its own counter.
+ */
+export async function recordDownloadEvent<S extends string>(
+  tx: DbOrTx,
+  input: {
+    event: typeof downloadEvents.$inferInsert & { shopId: string; fileId: string };
+    scope: { orderLineId: string } | { downloadLinkId: string };
+    state: S;
+    mayResume: boolean;
+    rangeStart: number;
+    now: Date;
+  },
+): Promise<
+  { ok: true; eventId: string; consumed: boolean } | { ok: false; reason: Exclude<S, "available"> }
+> {
+  const { event, scope } = input;
+  if (input.mayResume) {
+    const resumed = await findResumedDownload(tx, {
+      shopId: event.shopId,
+      scope,
+      fileId: event.fileId,
+      rangeStart: input.rangeStart,
+      ipHash: event.ipHash ?? null,
+      now: input.now,
+    });
+    if (resumed) {
+      const [row] = await tx
+        .insert(downloadEvents)
+        .values({ ...event, isRedownload: true, counted: false, billable: false })
+        .returning({ id: downloadEvents.id });
+      return { ok: true, eventId: row!.id, consumed: false };
+    }
+  }
+  if (input.state !== "available") {
+    return { ok: false, reason: input.state as Exclude<S, "available"> };
+  }
+  const [previous] = await tx
+    .select({ id: downloadEvents.id })
+    .from(downloadEvents)
+    .where(
+      and(
+        "orderLineId" in scope
+          ? eq(downloadEvents.orderLineId, scope.orderLineId)
+          : eq(downloadEvents.downloadLinkId, scope.downloadLinkId),
+        eq(downloadEvents.fileId, event.fileId),
+      ),
+    )
+    .limit(1);
+  const [row] = await tx
+    .insert(downloadEvents)
+    .values({ ...event, isRedownload: Boolean(previous), counted: !previous, billable: true })
+    .returning({ id: downloadEvents.id });
+  await recordWebhookEvent(
+    tx,
+    event.shopId,
+    previous ? "file.redownloaded" : "file.downloaded",
+    await buildDownloadPayload(tx, event.shopId, row!.id),
+  );
+  return { ok: true, eventId: row!.id, consumed: true };
+}
+
 async function recordLineDownload(
   input: { order: Order; lineId: string; fileId: string } & RecordInput,
 ): Promise<RecordResult> {
@@ -644,44 +709,21 @@ async function recordLineDownload(
       userAgent: input.userAgent?.slice(0, 300) ?? null,
     };
 
-    if (state === "available" || state === "limit_reached") {
-      const resumed = await findResumedDownload(tx, {
-        shopId: order.shopId,
-        scope: { orderLineId: line.id },
-        fileId: input.fileId,
-        rangeStart: input.rangeStart,
-        ipHash: input.ipHash,
-        now: input.now,
-      });
-      if (resumed) {
-        const [event] = await tx
-          .insert(downloadEvents)
-          .values({ ...base, isRedownload: true, counted: false, billable: false })
-          .returning({ id: downloadEvents.id });
-        return { ok: true as const, eventId: event!.id };
-      }
+    const outcome = await recordDownloadEvent(tx, {
+      event: base,
+      scope: { orderLineId: line.id },
+      state,
+      mayResume: state === "available" || state === "limit_reached",
+      rangeStart: input.rangeStart,
+      now: input.now,
+    });
+    if (!outcome.ok) return outcome;
+    if (outcome.consumed) {
+      await tx
+        .update(orderLines)
+        .set({ downloadCount: sql`${orderLines.downloadCount} + 1` })
+        .where(eq(orderLines.id, line.id));
     }
-    if (state !== "available") return { ok: false as const, reason: state };
-
-    const [previous] = await tx
-      .select({ id: downloadEvents.id })
-      .from(downloadEvents)
-      .where(and(eq(downloadEvents.orderLineId, line.id), eq(downloadEvents.fileId, input.fileId)))
-      .limit(1);
-    const [event] = await tx
-      .insert(downloadEvents)
-      .values({ ...base, isRedownload: Boolean(previous), counted: !previous, billable: true })
-      .returning({ id: downloadEvents.id });
-    await recordWebhookEvent(
-      tx,
-      order.shopId,
-      previous ? "file.redownloaded" : "file.downloaded",
-      await buildDownloadPayload(tx, order.shopId, event!.id),
-    );
-    await tx
-      .update(orderLines)
-      .set({ downloadCount: sql`${orderLines.downloadCount} + 1` })
-      .where(eq(orderLines.id, line.id));
-    return { ok: true as const, eventId: event!.id };
+    return { ok: true as const, eventId: outcome.eventId };
   });
 }
