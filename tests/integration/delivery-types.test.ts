@@ -17,6 +17,7 @@ import { startServer, type TestServer } from "../helpers/server";
 import { startShopifyAdminMock, type ShopifyAdminMock } from "../helpers/shopify-admin-mock";
 import { signWebhook } from "../helpers/shopify-signing";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
+import { waitFor } from "../helpers/wait";
 
 let server: TestServer;
 let smtp: SmtpSink;
@@ -50,19 +51,6 @@ async function order(
   });
   expect(res.status).toBe(200);
   return payload;
-}
-
-async function waitFor<T>(
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 const orderWhere = (shopId: string, gid: string) =>

@@ -16,6 +16,7 @@ import {
 import { startServer, type TestServer } from "../helpers/server";
 import { signWebhook } from "../helpers/shopify-signing";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
+import { waitFor as waitUntil } from "../helpers/wait";
 
 interface Received {
   type: string;
@@ -64,19 +65,8 @@ afterAll(async () => {
   await new Promise((resolve) => receiver?.close(resolve));
 });
 
-async function waitFor<T>(
-  probe: () => T | null | undefined | false | Promise<T | null | undefined | false>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline)
-      throw new Error(`not in time; received: ${received.map((r) => r.type).join(", ")}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const waitFor = <T>(probe: () => T | null | undefined | false) =>
+  waitUntil(probe, { describe: () => `received: ${received.map((r) => r.type).join(", ")}` });
 
 describe("order → email → download, observed through signed outgoing webhooks", () => {
   it("emits digital_order.purchased, digital_order.delivered, file.downloaded and file.redownloaded", async () => {

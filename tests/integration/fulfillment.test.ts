@@ -27,6 +27,7 @@ import { startServer, type TestServer } from "../helpers/server";
 import { startShopifyAdminMock, type ShopifyAdminMock } from "../helpers/shopify-admin-mock";
 import { signWebhook } from "../helpers/shopify-signing";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
+import { waitFor } from "../helpers/wait";
 
 let server: TestServer;
 let smtp: SmtpSink;
@@ -56,19 +57,6 @@ async function sendWebhook(topic: string, shop: string, body: unknown) {
   });
   expect(res.status).toBe(200);
   return signed;
-}
-
-async function waitFor<T>(
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 150));
-  }
 }
 
 async function orderByGid(shopId: string, gid: string) {
@@ -230,10 +218,15 @@ describe("license key pools", () => {
     );
     await Promise.all(payloads.map((p) => sendWebhook("orders/paid", shop.domain, p)));
 
-    await waitFor(async () => {
-      const rows = await db.select().from(orders).where(eq(orders.shopId, shop.id));
-      return rows.length === 50 && rows.every((o) => o.deliveryStatus !== "pending") ? rows : null;
-    }, 60_000);
+    await waitFor(
+      async () => {
+        const rows = await db.select().from(orders).where(eq(orders.shopId, shop.id));
+        return rows.length === 50 && rows.every((o) => o.deliveryStatus !== "pending")
+          ? rows
+          : null;
+      },
+      { timeoutMs: 60_000 },
+    );
     const assigned = await db
       .select()
       .from(licenseKeys)
@@ -247,13 +240,16 @@ describe("license key pools", () => {
     expect(waiting).toHaveLength(10);
 
     await createLicenseKeys(db, shop, software.licenseKeyTag!, 10, "REFILL");
-    await waitFor(async () => {
-      const rows = await db
-        .select()
-        .from(orders)
-        .where(and(eq(orders.shopId, shop.id), eq(orders.deliveryStatus, "delivered")));
-      return rows.length === 50;
-    }, 45_000);
+    await waitFor(
+      async () => {
+        const rows = await db
+          .select()
+          .from(orders)
+          .where(and(eq(orders.shopId, shop.id), eq(orders.deliveryStatus, "delivered")));
+        return rows.length === 50;
+      },
+      { timeoutMs: 45_000 },
+    );
     const all = await db.select().from(licenseKeys).where(eq(licenseKeys.shopId, shop.id));
     expect(all.filter((k) => k.status === "assigned")).toHaveLength(50);
     expect(new Set(all.map((k) => k.orderLineId)).size).toBe(50);

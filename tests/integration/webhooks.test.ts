@@ -5,6 +5,7 @@ import type { Db } from "~/db/client.server";
 import { closeDb, connectToServerDb, createOfflineSession, createShop } from "../helpers/factories";
 import { startServer, type TestServer } from "../helpers/server";
 import { signWebhook, TEST_API_SECRET } from "../helpers/shopify-signing";
+import { waitFor } from "../helpers/wait";
 
 let server: TestServer;
 let db: Db;
@@ -24,19 +25,6 @@ async function post(signed: { headers: Record<string, string>; body: string }) {
     headers: signed.headers,
     body: signed.body,
   });
-}
-
-async function waitFor<T>(
-  probe: () => Promise<T | undefined | null | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe("Shopify webhooks", () => {
