@@ -2,6 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { useLoaderData } from "@remix-run/react";
 import { getDownloadPage, type DownloadPageLine } from "~/services/downloads.server";
 import { formatBytes } from "~/lib/format";
+import { ShopperFileList, ShopperPage } from "~/components/shopper/ShopperPage";
 import {
   brandColors,
   copyScript,
@@ -110,30 +111,16 @@ function Line({ line, page }: { line: Page["lines"][number]; page: Page }) {
         {line.variantTitle ? <span className="variant"> — {line.variantTitle}</span> : null}
       </h2>
       {line.notice ? <p className="notice">{line.notice}</p> : null}
-      {line.files.length > 0 ? (
-        <ul className="files" aria-label={t.fileList}>
-          {line.files.map((file) => (
-            <li key={file.id}>
-              <div className="file">
-                <span className="name">{file.name}</span>
-                <span className="meta">
-                  {file.sizeText} · {file.contentType}
-                </span>
-              </div>
-              {line.state === "available" ? (
-                <a
-                  className="button"
-                  href={`/d/${page.token}/${line.id}/${file.id}`}
-                  aria-label={fill(t.downloadLabel, { file: file.name })}
-                  download
-                >
-                  {t.download}
-                </a>
-              ) : null}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <ShopperFileList
+        files={line.files}
+        downloadable={line.state === "available"}
+        hrefFor={(file) => `/d/${page.token}/${line.id}/${file.id}`}
+        labels={{
+          list: t.fileList,
+          download: t.download,
+          downloadLabel: (file) => fill(t.downloadLabel, { file: file.name }),
+        }}
+      />
       {line.licenseKeys.map((key) => (
         <div className="key" key={key}>
           <span className="key-label">{t.licenseKey}</span>
@@ -163,22 +150,7 @@ function Line({ line, page }: { line: Page["lines"][number]; page: Page }) {
 export default function DownloadPageRoute() {
   const page = useLoaderData<typeof loader>();
   return (
-    <div
-      className="download-page"
-      lang={page.locale}
-      style={{
-        ["--brand" as string]: page.colors.brand,
-        ["--brand-text" as string]: page.colors.text,
-        ["--brand-ink" as string]: page.colors.ink,
-      }}
-    >
-      <header>
-        {page.shop.logoUrl ? (
-          <img src={page.shop.logoUrl} alt={page.shop.name} height={40} />
-        ) : (
-          <strong>{page.shop.name}</strong>
-        )}
-      </header>
+    <ShopperPage locale={page.locale} colors={page.colors} shop={page.shop}>
       <main>
         <h1>{page.t.title}</h1>
         <p className="intro">{page.order.intro}</p>
@@ -189,6 +161,6 @@ export default function DownloadPageRoute() {
         <p className="sr-only" role="status" aria-live="polite" id="copy-status" />
       </main>
       <script dangerouslySetInnerHTML={{ __html: copyScript }} />
-    </div>
+    </ShopperPage>
   );
 }

@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { formatBytes } from "~/lib/format";
+import { ShopperFileList, ShopperPage } from "~/components/shopper/ShopperPage";
 import { brandColors, fill, shopperLocale, shopperStrings } from "~/lib/shopper-strings";
 import { getDownloadLinkPage } from "~/services/download-links.server";
 
@@ -63,54 +64,25 @@ export default function DownloadLinkPageRoute() {
   const page = useLoaderData<typeof loader>();
   const { t } = page;
   return (
-    <div
-      className="download-page"
-      lang={page.locale}
-      style={{
-        ["--brand" as string]: page.colors.brand,
-        ["--brand-text" as string]: page.colors.text,
-        ["--brand-ink" as string]: page.colors.ink,
-      }}
-    >
-      <header>
-        {page.shop.logoUrl ? (
-          <img src={page.shop.logoUrl} alt={page.shop.name} height={40} />
-        ) : (
-          <strong>{page.shop.name}</strong>
-        )}
-      </header>
+    <ShopperPage locale={page.locale} colors={page.colors} shop={page.shop}>
       <main>
         <h1>{t.linkTitle}</h1>
         <p className="intro">{page.intro}</p>
         <section className="line" aria-label={t.fileList}>
           {page.notice ? <p className="notice">{page.notice}</p> : null}
-          {page.files.length > 0 ? (
-            <ul className="files" aria-label={t.fileList}>
-              {page.files.map((file) => (
-                <li key={file.id}>
-                  <div className="file">
-                    <span className="name">{file.name}</span>
-                    <span className="meta">
-                      {file.sizeText} · {file.contentType}
-                    </span>
-                  </div>
-                  {page.available ? (
-                    <a
-                      className="button"
-                      href={`/l/${page.token}/${file.id}`}
-                      aria-label={fill(t.downloadLabel, { file: file.name })}
-                      download
-                    >
-                      {t.download}
-                    </a>
-                  ) : null}
-                </li>
-              ))}
-            </ul>
-          ) : null}
+          <ShopperFileList
+            files={page.files}
+            downloadable={page.available}
+            hrefFor={(file) => `/l/${page.token}/${file.id}`}
+            labels={{
+              list: t.fileList,
+              download: t.download,
+              downloadLabel: (file) => fill(t.downloadLabel, { file: file.name }),
+            }}
+          />
           {page.limits ? <p className="limits">{page.limits}</p> : null}
         </section>
       </main>
-    </div>
+    </ShopperPage>
   );
 }
