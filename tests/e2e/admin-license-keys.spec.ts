@@ -96,11 +96,17 @@ test("license keys: pools with counts, import (paste and CSV) with dedupe modes,
     await expect(page.getByText("keys.csv")).toBeVisible();
     await page.getByRole("button", { name: "Import keys" }).click();
     await expect(page.getByText("2 keys imported", { exact: true })).toBeVisible();
-    const stickers = await db
-      .select()
-      .from(licenseKeys)
-      .where(and(eq(licenseKeys.shopId, shop.id), eq(licenseKeys.tag, "stickers")));
-    expect(stickers.map((k) => k.key).sort()).toEqual(["STK-1", "STK-2"]);
+    // The same "2 keys imported" text can still be on screen from the paste import, so
+    // wait for the rows themselves rather than trusting the banner's timing.
+    await expect
+      .poll(async () => {
+        const stickers = await db
+          .select()
+          .from(licenseKeys)
+          .where(and(eq(licenseKeys.shopId, shop.id), eq(licenseKeys.tag, "stickers")));
+        return stickers.map((k) => k.key).sort();
+      })
+      .toEqual(["STK-1", "STK-2"]);
 
     // Back to the planner pool: unassign, then delete an available key (both confirmed).
     await page.getByRole("link", { name: "planner" }).click();
