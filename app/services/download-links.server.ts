@@ -247,24 +247,17 @@ async function recordLinkDownload(
       .for("update");
     if (!link) return { ok: false as const, reason: "not_found" as const };
     const state = downloadLinkState(link, input.now);
-    const base = {
-      shopId: input.shopId,
-      orderId: link.orderId,
-      downloadLinkId: link.id,
-      fileId: input.fileId,
-      customerId: input.customerId,
-      rangeStart: input.rangeStart > 0 ? input.rangeStart : null,
-      bytesSent: input.plannedBytes,
-      ipHash: input.ipHash,
-      userAgent: input.userAgent?.slice(0, 300) ?? null,
-    };
     const outcome = await recordDownloadEvent(tx, {
-      event: base,
-      scope: { downloadLinkId: link.id },
+      subject: {
+        shopId: input.shopId,
+        orderId: link.orderId,
+        customerId: input.customerId,
+        fileId: input.fileId,
+        scope: { downloadLinkId: link.id },
+      },
+      request: input,
       state,
       mayResume: state !== "expired",
-      rangeStart: input.rangeStart,
-      now: input.now,
     });
     if (!outcome.ok) return outcome;
     if (outcome.consumed) {

@@ -618,25 +618,42 @@ export async function serveLineFile(
 export async function recordDownloadEvent<S extends string>(
   tx: DbOrTx,
   input: {
-    event: typeof downloadEvents.$inferInsert & { shopId: string; fileId: string };
-    scope: { orderLineId: string } | { downloadLinkId: string };
+    /** What was downloaded and through what: an order line or a download link. */
+    subject: {
+      shopId: string;
+      orderId: string | null;
+      customerId: string | null;
+      fileId: string;
+      scope: { orderLineId: string } | { downloadLinkId: string };
+    };
+    request: RecordInput;
     state: S;
     mayResume: boolean;
-    rangeStart: number;
-    now: Date;
   },
 ): Promise<
   { ok: true; eventId: string; consumed: boolean } | { ok: false; reason: Exclude<S, "available"> }
 > {
-  const { event, scope } = input;
+  const { subject, request } = input;
+  const { scope } = subject;
+  const event = {
+    shopId: subject.shopId,
+    orderId: subject.orderId,
+    customerId: subject.customerId,
+    fileId: subject.fileId,
+    ...scope,
+    rangeStart: request.rangeStart > 0 ? request.rangeStart : null,
+    bytesSent: request.plannedBytes,
+    ipHash: request.ipHash,
+    userAgent: request.userAgent?.slice(0, 300) ?? null,
+  };
   if (input.mayResume) {
     const resumed = await findResumedDownload(tx, {
       shopId: event.shopId,
       scope,
       fileId: event.fileId,
-      rangeStart: input.rangeStart,
-      ipHash: event.ipHash ?? null,
-      now: input.now,
+      rangeStart: request.rangeStart,
+      ipHash: request.ipHash,
+      now: request.now,
     });
     if (resumed) {
       const [row] = await tx
@@ -697,25 +714,17 @@ async function recordLineDownload(
       .where(and(eq(orders.shopId, order.shopId), eq(orders.id, order.id)));
     if (!line || !current) return { ok: false as const, reason: "not_found" as const };
     const state = lineState(line, current.dlAccess, input.now, true);
-    const base = {
-      shopId: order.shopId,
-      orderId: order.id,
-      orderLineId: line.id,
-      fileId: input.fileId,
-      customerId: order.customerId,
-      rangeStart: input.rangeStart > 0 ? input.rangeStart : null,
-      bytesSent: input.plannedBytes,
-      ipHash: input.ipHash,
-      userAgent: input.userAgent?.slice(0, 300) ?? null,
-    };
-
     const outcome = await recordDownloadEvent(tx, {
-      event: base,
-      scope: { orderLineId: line.id },
+      subject: {
+        shopId: order.shopId,
+        orderId: order.id,
+        customerId: order.customerId,
+        fileId: input.fileId,
+        scope: { orderLineId: line.id },
+      },
+      request: input,
       state,
       mayResume: state === "available" || state === "limit_reached",
-      rangeStart: input.rangeStart,
-      now: input.now,
     });
     if (!outcome.ok) return outcome;
     if (outcome.consumed) {
