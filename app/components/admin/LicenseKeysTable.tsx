@@ -1,8 +1,8 @@
 import { useFetcher } from "@remix-run/react";
-import { BlockStack, Box, Button, Card, IndexTable, Text } from "@shopify/polaris";
+import { Button, IndexTable } from "@shopify/polaris";
 import { useState } from "react";
 import type { ActionResult } from "~/lib/admin-actions";
-import { ActionErrorBanner } from "./ActionErrorBanner";
+import { EmptyTableText, TableCard } from "./TableCard";
 import { ConfirmModal } from "./ConfirmModal";
 import { useFetcherSettled } from "./fetcher-settled";
 import { formatDateTime } from "./format";
@@ -25,69 +25,53 @@ export function LicenseKeysTable({ title, keys }: { title: string; keys: License
   useActionToast(fetcher.data);
   useFetcherSettled(fetcher, () => setPending(null));
   return (
-    <Card padding="0">
-      <BlockStack gap="0">
-        <Box padding="400">
-          <BlockStack gap="200">
-            <Text as="h2" variant="headingMd">
-              {title}
-            </Text>
-            <ActionErrorBanner result={fetcher.data} />
-          </BlockStack>
-        </Box>
-        <IndexTable
-          resourceName={{ singular: "key", plural: "keys" }}
-          itemCount={keys.length}
-          selectable={false}
-          emptyState={
-            <Box padding="400">
-              <Text as="p" tone="subdued">
-                This pool has no keys.
-              </Text>
-            </Box>
-          }
-          headings={[
-            { title: "Key" },
-            { title: "Status" },
-            { title: "Order" },
-            { title: "Added" },
-            { title: "Actions", hidden: true },
-          ]}
-        >
-          {keys.map((key, index) => (
-            <IndexTable.Row id={key.id} key={key.id} position={index}>
-              <IndexTable.Cell>
-                <code>{key.key}</code>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <StatusBadge status={key.status} />
-              </IndexTable.Cell>
-              <IndexTable.Cell>{key.orderName ?? "—"}</IndexTable.Cell>
-              <IndexTable.Cell>{formatDateTime(key.createdAt)}</IndexTable.Cell>
-              <IndexTable.Cell>
-                {key.status === "assigned" ? (
-                  <Button
-                    size="slim"
-                    onClick={() => setPending({ intent: "unassign", key })}
-                    accessibilityLabel={`Unassign ${key.key}`}
-                  >
-                    Unassign
-                  </Button>
-                ) : (
-                  <Button
-                    size="slim"
-                    tone="critical"
-                    onClick={() => setPending({ intent: "delete", key })}
-                    accessibilityLabel={`Delete ${key.key}`}
-                  >
-                    Delete
-                  </Button>
-                )}
-              </IndexTable.Cell>
-            </IndexTable.Row>
-          ))}
-        </IndexTable>
-      </BlockStack>
+    <TableCard title={title} result={fetcher.data}>
+      <IndexTable
+        resourceName={{ singular: "key", plural: "keys" }}
+        itemCount={keys.length}
+        selectable={false}
+        emptyState={<EmptyTableText>This pool has no keys.</EmptyTableText>}
+        headings={[
+          { title: "Key" },
+          { title: "Status" },
+          { title: "Order" },
+          { title: "Added" },
+          { title: "Actions", hidden: true },
+        ]}
+      >
+        {keys.map((key, index) => (
+          <IndexTable.Row id={key.id} key={key.id} position={index}>
+            <IndexTable.Cell>
+              <code>{key.key}</code>
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              <StatusBadge status={key.status} />
+            </IndexTable.Cell>
+            <IndexTable.Cell>{key.orderName ?? "—"}</IndexTable.Cell>
+            <IndexTable.Cell>{formatDateTime(key.createdAt)}</IndexTable.Cell>
+            <IndexTable.Cell>
+              {key.status === "assigned" ? (
+                <Button
+                  size="slim"
+                  onClick={() => setPending({ intent: "unassign", key })}
+                  accessibilityLabel={`Unassign ${key.key}`}
+                >
+                  Unassign
+                </Button>
+              ) : (
+                <Button
+                  size="slim"
+                  tone="critical"
+                  onClick={() => setPending({ intent: "delete", key })}
+                  accessibilityLabel={`Delete ${key.key}`}
+                >
+                  Delete
+                </Button>
+              )}
+            </IndexTable.Cell>
+          </IndexTable.Row>
+        ))}
+      </IndexTable>
       <ConfirmModal
         open={pending !== null}
         title={pending?.intent === "unassign" ? "Unassign this key?" : "Delete this key?"}
@@ -103,6 +87,6 @@ export function LicenseKeysTable({ title, keys }: { title: string; keys: License
           ? `${pending.key.key} goes back to the pool as available, and ${pending.key.orderName ?? "the order"} no longer holds it. The customer may still have it in an email.`
           : `${pending?.key.key ?? ""} is removed from the pool for good.`}
       </ConfirmModal>
-    </Card>
+    </TableCard>
   );
 }

@@ -10,7 +10,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import type { ActionResult } from "~/lib/admin-actions";
-import { ActionErrorBanner } from "./ActionErrorBanner";
+import { EmptyTableText, TableCard } from "./TableCard";
 import { formatDateTime } from "./format";
 import { StatusBadge } from "./StatusBadge";
 import { useActionToast } from "./toast";
@@ -51,88 +51,76 @@ export function WebhookDeliveriesTable({
   useActionToast(fetcher.data);
   const replaying = fetcher.state !== "idle" ? fetcher.formData?.get("deliveryId") : null;
   return (
-    <Card padding="0">
-      <BlockStack gap="0">
-        <Box padding="400">
-          <BlockStack gap="200">
-            <Text as="h2" variant="headingMd">
-              Deliveries
-            </Text>
-            <ActionErrorBanner result={fetcher.data} />
-          </BlockStack>
-        </Box>
-        <IndexTable
-          resourceName={{ singular: "delivery", plural: "deliveries" }}
-          itemCount={deliveries.length}
-          selectable={false}
-          emptyState={
-            <Box padding="400">
-              <Text as="p" tone="subdued">
-                Nothing sent to this endpoint yet. Send a test event from the endpoints list.
-              </Text>
-            </Box>
-          }
-          headings={[
-            { title: "Event" },
-            { title: "Status" },
-            { title: "Attempts", alignment: "end" },
-            { title: "Last answer" },
-            { title: "Created" },
-            { title: "Actions", hidden: true },
-          ]}
-        >
-          {deliveries.map((d, index) => (
-            <IndexTable.Row id={d.id} key={d.id} position={index} selected={d.id === selectedId}>
-              <IndexTable.Cell>
-                <BlockStack gap="100">
-                  <Text as="span" fontWeight="semibold">
-                    {d.eventType}
-                  </Text>
-                  <Text as="span" tone="subdued" variant="bodySm">
-                    {d.eventId}
-                  </Text>
-                </BlockStack>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <StatusBadge status={d.status} />
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <Text as="span" alignment="end" numeric>
-                  {d.attemptCount}
+    <TableCard title="Deliveries" result={fetcher.data}>
+      <IndexTable
+        resourceName={{ singular: "delivery", plural: "deliveries" }}
+        itemCount={deliveries.length}
+        selectable={false}
+        emptyState={
+          <EmptyTableText>
+            Nothing sent to this endpoint yet. Send a test event from the endpoints list.
+          </EmptyTableText>
+        }
+        headings={[
+          { title: "Event" },
+          { title: "Status" },
+          { title: "Attempts", alignment: "end" },
+          { title: "Last answer" },
+          { title: "Created" },
+          { title: "Actions", hidden: true },
+        ]}
+      >
+        {deliveries.map((d, index) => (
+          <IndexTable.Row id={d.id} key={d.id} position={index} selected={d.id === selectedId}>
+            <IndexTable.Cell>
+              <BlockStack gap="100">
+                <Text as="span" fontWeight="semibold">
+                  {d.eventType}
                 </Text>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                {d.lastResponseStatus !== null
-                  ? `HTTP ${d.lastResponseStatus}`
-                  : (d.lastError ?? "—")}
-              </IndexTable.Cell>
-              <IndexTable.Cell>{formatDateTime(d.createdAt)}</IndexTable.Cell>
-              <IndexTable.Cell>
-                <ButtonGroup>
-                  <Link
-                    url={`?delivery=${d.id}`}
-                    accessibilityLabel={`View attempts of ${d.eventId}`}
-                  >
-                    View
-                  </Link>
-                  <Button
-                    size="slim"
-                    disabled={!endpointEnabled}
-                    loading={replaying === d.id}
-                    onClick={() =>
-                      fetcher.submit({ intent: "replay", deliveryId: d.id }, { method: "post" })
-                    }
-                    accessibilityLabel={`Replay ${d.eventId}`}
-                  >
-                    Replay
-                  </Button>
-                </ButtonGroup>
-              </IndexTable.Cell>
-            </IndexTable.Row>
-          ))}
-        </IndexTable>
-      </BlockStack>
-    </Card>
+                <Text as="span" tone="subdued" variant="bodySm">
+                  {d.eventId}
+                </Text>
+              </BlockStack>
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              <StatusBadge status={d.status} />
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              <Text as="span" alignment="end" numeric>
+                {d.attemptCount}
+              </Text>
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              {d.lastResponseStatus !== null
+                ? `HTTP ${d.lastResponseStatus}`
+                : (d.lastError ?? "—")}
+            </IndexTable.Cell>
+            <IndexTable.Cell>{formatDateTime(d.createdAt)}</IndexTable.Cell>
+            <IndexTable.Cell>
+              <ButtonGroup>
+                <Link
+                  url={`?delivery=${d.id}`}
+                  accessibilityLabel={`View attempts of ${d.eventId}`}
+                >
+                  View
+                </Link>
+                <Button
+                  size="slim"
+                  disabled={!endpointEnabled}
+                  loading={replaying === d.id}
+                  onClick={() =>
+                    fetcher.submit({ intent: "replay", deliveryId: d.id }, { method: "post" })
+                  }
+                  accessibilityLabel={`Replay ${d.eventId}`}
+                >
+                  Replay
+                </Button>
+              </ButtonGroup>
+            </IndexTable.Cell>
+          </IndexTable.Row>
+        ))}
+      </IndexTable>
+    </TableCard>
   );
 }
 
@@ -155,13 +143,7 @@ export function WebhookAttemptsCard({
           resourceName={{ singular: "attempt", plural: "attempts" }}
           itemCount={attempts.length}
           selectable={false}
-          emptyState={
-            <Box padding="400">
-              <Text as="p" tone="subdued">
-                Not attempted yet.
-              </Text>
-            </Box>
-          }
+          emptyState={<EmptyTableText>Not attempted yet.</EmptyTableText>}
           headings={[
             { title: "#" },
             { title: "When" },
