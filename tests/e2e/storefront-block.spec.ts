@@ -98,7 +98,13 @@ async function startStorefront(options: {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    // The browser keeps connections alive: close them, or server.close() waits for them
+    // (a test once spent its whole timeout here after its assertions had passed).
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

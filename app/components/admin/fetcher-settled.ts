@@ -1,17 +1,20 @@
 import { useState } from "react";
 
 /**
- * Runs `onSettled` once when a fetcher's submission has finished with a new result
- * (close the modal, clear the form). Done during render — React's "adjust state when a
- * value changes" pattern — rather than in an effect, so there is no extra render pass.
+ * Runs `onSettled` once each time a fetcher's submission finishes (close the modal, clear
+ * the form). It watches the busy → idle transition rather than the identity of
+ * `fetcher.data`, which missed some completions (a confirm modal stayed open after its
+ * action succeeded). Done during render — React's "adjust state when a value changes"
+ * pattern — rather than in an effect, so there is no extra render pass.
  */
 export function useFetcherSettled<T>(
   fetcher: { state: string; data: T | undefined },
   onSettled: (data: T) => void,
 ): void {
-  const [seen, setSeen] = useState<T | undefined>(fetcher.data);
-  if (fetcher.state === "idle" && fetcher.data !== undefined && fetcher.data !== seen) {
-    setSeen(fetcher.data);
-    onSettled(fetcher.data);
+  const [busy, setBusy] = useState(fetcher.state !== "idle");
+  if (fetcher.state !== "idle" && !busy) setBusy(true);
+  if (fetcher.state === "idle" && busy) {
+    setBusy(false);
+    if (fetcher.data !== undefined) onSettled(fetcher.data);
   }
 }
