@@ -1,13 +1,13 @@
-import { sql } from "drizzle-orm";
-import { getDb, queryRows } from "~/db/client.server";
+import { getDb } from "~/db/client.server";
 import { env } from "~/lib/env.server";
 import { ApiError, type ApiErrorCode } from "./errors";
+import { SharedWindowCounter } from "./window-counter.server";
 
 /**
- * Fixed-window counters in Postgres (`rate_limit_counters`), so every web replica counts
- * against the same number. One upsert per request: `points + 1 … RETURNING points`.
- * Windows are aligned to the clock, so the key is `<scope>:<window start>` and old keys
- * simply expire (the worker's hourly purge deletes them).
+ * Fixed-window rate limits (`rate_limit_counters`), shared by every web replica. Windows
+ * are aligned to the clock, so the key is `<scope>:<window start>` and old keys simply
+ * expire (the worker's hourly purge deletes them). Counting is batched per process and
+ * exact near the limit: see `SharedWindowCounter`.
  */
 
 export interface RateLimitState {
@@ -28,6 +28,8 @@ export function uploadRateLimitPerMinute(): number {
   return env().API_UPLOAD_RATE_LIMIT_PER_MINUTE;
 }
 
+const counter = new SharedWindowCounter({ db: getDb });
+
 export async function hitRateLimit(
   scope: string,
   limit: number,
@@ -36,27 +38,12 @@ export async function hitRateLimit(
   const windowMs = RATE_LIMIT_WINDOW_SECONDS * 1000;
   const windowStart = Math.floor(now / windowMs) * windowMs;
   const windowEnd = windowStart + windowMs;
-  const key = `${scope}:${windowStart / 1000}`;
-  // Every request of a token updates the same row, so commits queue on its lock. With
-  // synchronous_commit on, each would also wait for a WAL flush (~10 ms on a plain disk),
-  // capping a token at ~100 requests/s. A counter lost in a crash is harmless, so this
-  // one transaction skips the flush wait.
-  const [row] = await getDb().transaction(async (tx) => {
-    await tx.execute(sql`set local synchronous_commit = off`);
-    return queryRows<{ points: number }>(
-      tx,
-      sql`insert into rate_limit_counters (key, points, expires_at)
-          values (${key}, 1, ${new Date(windowEnd).toISOString()}::timestamptz)
-          on conflict (key) do update set points = rate_limit_counters.points + 1
-          returning points`,
-    );
-  });
-  const points = Number(row?.points ?? 1);
+  const { points, allowed } = await counter.hit(`${scope}:${windowStart / 1000}`, windowEnd, limit);
   return {
     limit,
     remaining: Math.max(0, limit - points),
     resetSeconds: Math.max(1, Math.ceil((windowEnd - now) / 1000)),
-    allowed: points <= limit,
+    allowed,
   };
 }
 
