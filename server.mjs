@@ -77,7 +77,12 @@ if (mode === "web") {
 
   // Fingerprinted client bundles are immutable; everything else in public/ is short-lived.
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("public", { maxAge: "1h" }));
+  // Besides build/, public/ holds only top-level files (favicon.svg, docs.css…): looking
+  // every API or page request up on disk first would cost a stat() each.
+  const publicFiles = express.static("public", { maxAge: "1h", index: false });
+  app.use((req, res, next) =>
+    /^\/[\w.-]+\.\w+$/.test(req.path) ? publicFiles(req, res, next) : next(),
+  );
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV ?? "production" }));
 
   const host = boot.env.HOST ?? (boot.env.HANDOFF_DEMO ? "127.0.0.1" : "0.0.0.0");
