@@ -43,10 +43,12 @@ const envSchema = z.object({
   MAIL_FROM: z.string().default("Handoff <no-reply@handoff.local>"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   WORKER_MODE: z.enum(["inprocess", "off"]).default("inprocess"),
-  /** A job or email claimed by a worker that has not heartbeated for this long is retried. */
   /** Jobs one worker process runs at once (they mostly wait on Postgres and SMTP). */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** A job or email claimed by a worker that has not heartbeated for this long is retried. */
   WORKER_STALE_AFTER_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+  /** Days the webhook delivery log (events, deliveries, attempts) is kept once delivered. */
+  WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   API_ACCESS_MODE: z.enum(["open", "approval"]).default("open"),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   API_UPLOAD_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(6),
