@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
-import { getDb } from "~/db/client.server";
+import { getDb, type Db } from "~/db/client.server";
 import { apiTokens, shops, type ApiAccess, type ShopStatus } from "~/db/schema";
 
 /**
@@ -83,6 +83,35 @@ const TOKEN_PATTERN = /^hnd_live_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 // same work (one hash, one constant-time compare) and answers in the same time class.
 const DUMMY_HASH = hashTokenSecret("handoff-no-such-token");
 
+function prepareTokenLookup(db: Db) {
+  return db
+    .select({
+      tokenId: apiTokens.id,
+      secretHash: apiTokens.secretHash,
+      revokedAt: apiTokens.revokedAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      shopId: shops.id,
+      shopDomain: shops.domain,
+      shopStatus: shops.status,
+      apiAccess: shops.apiAccess,
+      requireIdempotencyKey: shops.requireIdempotencyKey,
+    })
+    .from(apiTokens)
+    .innerJoin(shops, eq(shops.id, apiTokens.shopId))
+    .where(eq(apiTokens.publicId, sql.placeholder("publicId")))
+    .limit(1)
+    .prepare("verify_api_token");
+}
+
+// Every API request runs this query: prepared once per database handle, it skips
+// building the SQL (and the server skips planning it) on each call.
+const tokenLookups = new WeakMap<Db, ReturnType<typeof prepareTokenLookup>>();
+function tokenLookup(db: Db) {
+  let lookup = tokenLookups.get(db);
+  if (!lookup) tokenLookups.set(db, (lookup = prepareTokenLookup(db)));
+  return lookup;
+}
+
 export interface VerifiedApiToken {
   tokenId: string;
   shopId: string;
@@ -102,24 +131,7 @@ export async function verifyApiToken(token: string | null): Promise<VerifiedApiT
   const match = token ? TOKEN_PATTERN.exec(token) : null;
   const publicId = match?.[1] ?? "";
   const presentedHash = Buffer.from(hashTokenSecret(match?.[2] ?? "x"), "hex");
-  const [row] = match
-    ? await getDb()
-        .select({
-          tokenId: apiTokens.id,
-          secretHash: apiTokens.secretHash,
-          revokedAt: apiTokens.revokedAt,
-          lastUsedAt: apiTokens.lastUsedAt,
-          shopId: shops.id,
-          shopDomain: shops.domain,
-          shopStatus: shops.status,
-          apiAccess: shops.apiAccess,
-          requireIdempotencyKey: shops.requireIdempotencyKey,
-        })
-        .from(apiTokens)
-        .innerJoin(shops, eq(shops.id, apiTokens.shopId))
-        .where(eq(apiTokens.publicId, publicId))
-        .limit(1)
-    : [];
+  const [row] = match ? await tokenLookup(getDb()).execute({ publicId }) : [];
   const storedHash = Buffer.from(row?.secretHash ?? DUMMY_HASH, "hex");
   const sameLength = storedHash.length === presentedHash.length;
   const equal = timingSafeEqual(sameLength ? storedHash : presentedHash, presentedHash);
