@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { closeDb, createDb, type Db } from "~/db/client.server";
-import { runMigrations } from "~/db/migrate.server";
+import type { Db } from "~/db/client.server";
 import { rateLimitCounters } from "~/db/schema";
 import { SharedWindowCounter } from "~/lib/api/window-counter.server";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database";
+import { withMigratedTestDatabase } from "../../helpers/migrated-database";
 
-let database: TestDatabase;
 let db: Db;
-
-beforeAll(async () => {
-  database = await createTestDatabase("handoff_ratelimit");
-  db = createDb({ databaseUrl: database.url, poolMax: 4 });
-  await runMigrations(db);
-});
-afterAll(async () => {
-  await closeDb(db);
-  await database?.drop();
-});
+withMigratedTestDatabase("handoff_ratelimit", (opened) => (db = opened));
 
 const windowEnd = () => Date.now() + 60_000;
 const uniqueKey = () => `test:${Math.random().toString(36).slice(2)}`;

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { closeDb, createDb, type Db } from "~/db/client.server";
-import { runMigrations } from "~/db/migrate.server";
+import type { Db } from "~/db/client.server";
 import { jobs } from "~/db/schema";
 import {
   claimNextJob,
@@ -12,20 +11,10 @@ import {
   retryDelayMs,
 } from "~/lib/jobs/queue.server";
 import { startWorker } from "~/lib/jobs/worker.server";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database";
+import { withMigratedTestDatabase } from "../../helpers/migrated-database";
 
-let database: TestDatabase;
 let db: Db;
-
-beforeAll(async () => {
-  database = await createTestDatabase("handoff_jobs");
-  db = createDb({ databaseUrl: database.url, poolMax: 4 });
-  await runMigrations(db);
-});
-afterAll(async () => {
-  await closeDb(db);
-  await database?.drop();
-});
+withMigratedTestDatabase("handoff_jobs", (opened) => (db = opened));
 
 const uniqueType = () => `test:${Math.random().toString(36).slice(2)}`;
 

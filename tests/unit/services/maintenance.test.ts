@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, inArray } from "drizzle-orm";
-import { closeDb, createDb, type Db } from "~/db/client.server";
-import { runMigrations } from "~/db/migrate.server";
+import type { Db } from "~/db/client.server";
 import {
   webhookDeliveries,
   webhookDeliveryAttempts,
@@ -10,20 +9,10 @@ import {
 } from "~/db/schema";
 import { purgeWebhookLog } from "~/services/maintenance.server";
 import { createShop } from "../../helpers/factories";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database";
+import { withMigratedTestDatabase } from "../../helpers/migrated-database";
 
-let database: TestDatabase;
 let db: Db;
-
-beforeAll(async () => {
-  database = await createTestDatabase("handoff_maintenance");
-  db = createDb({ databaseUrl: database.url, poolMax: 2 });
-  await runMigrations(db);
-});
-afterAll(async () => {
-  await closeDb(db);
-  await database?.drop();
-});
+withMigratedTestDatabase("handoff_maintenance", (opened) => (db = opened));
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
 
