@@ -21,6 +21,7 @@ import {
   type OrderLine,
 } from "~/db/schema";
 import { ApiError, notFound } from "~/lib/api/errors";
+import { MAX_EXPIRY_EXTENSION_DAYS, MAX_GRANT_DOWNLOADS } from "~/lib/order-limits";
 import { keyset, scopedWhere, toPage, type Page, type PageRequest } from "~/lib/api/pagination";
 import { enqueueJob } from "~/lib/jobs/queue.server";
 import { queueOrderEmail } from "~/services/emails.server";
@@ -62,6 +63,8 @@ export interface OrderFilters {
   /** Admin search box: part of the order name (`#1042`, `1042`) or of the order's email. */
   search?: string;
   deliveryStatus?: DeliveryStatus[];
+  /** Admin customer filter: part of the order's or its customer's email. */
+  customerEmailContains?: string;
   /** Internal: the customer-downloads endpoint lists one customer's orders. */
   customerId?: string;
 }
@@ -94,6 +97,15 @@ export async function listOrders(
   }
   if (filters.deliveryStatus?.length) {
     conditions.push(inArray(orders.deliveryStatus, filters.deliveryStatus));
+  }
+  if (filters.customerEmailContains?.trim()) {
+    const term = `%${escapeLike(filters.customerEmailContains.trim())}%`;
+    conditions.push(
+      or(
+        ilike(orders.email, term),
+        sql`exists (select 1 from ${customers} where ${customers.id} = ${orders.customerId} and ${customers.shopId} = ${shopId} and ${customers.email} ilike ${term})`,
+      ),
+    );
   }
   if (filters.digitalProductId?.length) {
     conditions.push(
@@ -563,10 +575,14 @@ export async function grantExtraDownloads(
   orderId: string,
   { downloads, lineId }: { downloads: number; lineId?: string },
 ): Promise<OrderDetail> {
-  if (!Number.isInteger(downloads) || downloads < 1 || downloads > 1000) {
-    throw new ApiError("validation_failed", "Grant between 1 and 1000 downloads.", {
-      param: "downloads",
-    });
+  if (!Number.isInteger(downloads) || downloads < 1 || downloads > MAX_GRANT_DOWNLOADS) {
+    throw new ApiError(
+      "validation_failed",
+      `Grant between 1 and ${MAX_GRANT_DOWNLOADS} downloads.`,
+      {
+        param: "downloads",
+      },
+    );
   }
   await getDb().transaction(async (tx) => {
     await requireOrder(tx, shopId, orderId);
@@ -585,8 +601,6 @@ export async function grantExtraDownloads(
   });
   return getOrder(shopId, orderId);
 }
-
-export const MAX_EXPIRY_EXTENSION_DAYS = 3650;
 
 /**
  * Moves the download expiry of one line (or every line). `days`: each line that expires

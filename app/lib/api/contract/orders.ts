@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DELIVERING_TYPE_VALUES, DL_ACCESS_VALUES, FINANCIAL_STATUS_VALUES } from "~/db/schema";
+import { MAX_EXPIRY_EXTENSION_DAYS, MAX_GRANT_DOWNLOADS } from "~/lib/order-limits";
 import { defineEndpoint } from "../endpoint";
 import { paginationQuery } from "../pagination";
 import {
@@ -288,7 +289,12 @@ export const grantOrderDownloadsEndpoint = defineEndpoint({
     "Adds `downloads` (1–1000) to the download limit of one line (`line_id`) or of every line of the order: `extra_downloads` grows, `download_count` and history are kept. Lines without a limit stay unlimited.",
   params: orderParams,
   body: z.strictObject({
-    downloads: z.number().int().min(1).max(1000).describe("Downloads to add, 1–1000."),
+    downloads: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_GRANT_DOWNLOADS)
+      .describe(`Downloads to add, 1–${MAX_GRANT_DOWNLOADS}.`),
     line_id: text(200).optional().describe("Line id (`line_…`); all lines when omitted."),
   }),
   bodyExample: { downloads: 3, line_id: "line_01jv8k2m3n4p5q6r7s8t9v0w1x" },
@@ -314,7 +320,7 @@ export const extendOrderExpiryEndpoint = defineEndpoint({
   params: orderParams,
   body: z
     .strictObject({
-      days: z.number().int().min(1).max(3650).optional(),
+      days: z.number().int().min(1).max(MAX_EXPIRY_EXTENSION_DAYS).optional(),
       expires_at: timestamp.nullable().optional(),
       line_id: text(200).optional().describe("Line id (`line_…`); all lines when omitted."),
     })
