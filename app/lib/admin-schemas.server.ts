@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DELIVERY_STATUS_VALUES, DL_ACCESS_VALUES, FINANCIAL_STATUS_VALUES } from "~/db/schema";
+import { MAX_EXPIRY_EXTENSION_DAYS, MAX_GRANT_DOWNLOADS } from "~/lib/order-limits";
 
 /**
  * Zod schemas of admin loaders and actions. Server-only (they import the DB schema's
@@ -9,12 +10,33 @@ import { DELIVERY_STATUS_VALUES, DL_ACCESS_VALUES, FINANCIAL_STATUS_VALUES } fro
 const oneOf = <T extends readonly string[]>(values: T, input: string[]) =>
   input.filter((v): v is T[number] => (values as readonly string[]).includes(v));
 
-/** Orders list query. Unknown filter values (an old bookmark) are dropped, not a failure. */
+/** `YYYY-MM-DD` that is a real calendar day, else undefined. */
+function calendarDay(value: string | null): string | undefined {
+  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+  const date = new Date(`${value}T00:00:00.000Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value) ? value : undefined;
+}
+
+/**
+ * Orders list query. Unknown filter values (an old bookmark, a hand-edited date) are
+ * dropped, not a failure. `from`/`to` are UTC days, both inclusive (the admin prints
+ * dates in UTC); `createdAfter`/`createdBefore` are the service's `[start, end)` bounds.
+ */
 export function parseOrdersQuery(params: URLSearchParams) {
+  const from = calendarDay(params.get("from"));
+  const to = calendarDay(params.get("to"));
+  const dayAfter = (day: string) =>
+    new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString();
   return {
     q: params.get("q")?.trim().slice(0, 200) || undefined,
     financial: oneOf(FINANCIAL_STATUS_VALUES, params.getAll("financial")),
     delivery: oneOf(DELIVERY_STATUS_VALUES, params.getAll("delivery")),
+    from,
+    to,
+    createdAfter: from ? `${from}T00:00:00.000Z` : undefined,
+    createdBefore: to ? dayAfter(to) : undefined,
+    customer: params.get("customer")?.trim().slice(0, 200) || undefined,
+    product: params.get("product")?.trim().slice(0, 100) || undefined,
     cursor: params.get("cursor")?.slice(0, 512) || undefined,
   };
 }
@@ -30,6 +52,50 @@ export const orderActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("reset-downloads"), lineId: z.string().min(1).max(100) }),
   z.object({ intent: z.literal("resend-email"), email: optionalEmail }),
   z.object({ intent: z.literal("approve") }),
+  z.object({
+    intent: z.literal("grant-downloads"),
+    downloads: z
+      .string()
+      .trim()
+      .regex(/^\d+$/, `Enter a whole number from 1 to ${MAX_GRANT_DOWNLOADS}.`)
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          .min(1, `Enter a whole number from 1 to ${MAX_GRANT_DOWNLOADS}.`)
+          .max(MAX_GRANT_DOWNLOADS, `Grant at most ${MAX_GRANT_DOWNLOADS} downloads at a time.`),
+      ),
+  }),
+  z.discriminatedUnion("mode", [
+    z.object({
+      intent: z.literal("extend-expiry"),
+      mode: z.literal("days"),
+      days: z
+        .string()
+        .trim()
+        .regex(/^\d+$/, `Enter a whole number of days from 1 to ${MAX_EXPIRY_EXTENSION_DAYS}.`)
+        .transform(Number)
+        .pipe(
+          z
+            .number()
+            .min(1, `Enter a whole number of days from 1 to ${MAX_EXPIRY_EXTENSION_DAYS}.`)
+            .max(
+              MAX_EXPIRY_EXTENSION_DAYS,
+              `Extend by at most ${MAX_EXPIRY_EXTENSION_DAYS} days at a time.`,
+            ),
+        ),
+    }),
+    z.object({
+      intent: z.literal("extend-expiry"),
+      mode: z.literal("date"),
+      // The end of the chosen UTC day: the admin shows dates in UTC.
+      date: z
+        .string()
+        .trim()
+        .refine((v) => calendarDay(v) !== undefined, "Choose a date.")
+        .transform((v) => new Date(`${v}T23:59:59.999Z`)),
+    }),
+  ]),
 ]);
 
 export const apiTokenActionSchema = z.discriminatedUnion("intent", [

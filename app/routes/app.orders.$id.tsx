@@ -13,13 +13,17 @@ import { orderActionSchema } from "~/lib/admin-schemas.server";
 import { listOrderEmails } from "~/services/emails.server";
 import {
   approveOrder,
+  extendOrderExpiry,
   getOrder,
+  grantExtraDownloads,
   listOrderLineFiles,
   resendOrderEmail,
   resetLineDownloads,
   setOrderAccess,
 } from "~/services/orders.server";
 import { AdminErrorBoundary } from "~/components/admin/AdminErrorBoundary";
+import { ExtendExpiryCard } from "~/components/admin/ExtendExpiryCard";
+import { GrantDownloadsCard } from "~/components/admin/GrantDownloadsCard";
 import { HeldOrderBanner } from "~/components/admin/HeldOrderBanner";
 import { OrderAccessCard } from "~/components/admin/OrderAccessCard";
 import { OrderEmailsCard, type OrderEmailView } from "~/components/admin/OrderEmailsCard";
@@ -107,6 +111,11 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     },
     lines,
     emails: emailViews,
+    limits: {
+      limitedLines: order.lines.filter((l) => l.maxDownloads).length,
+      expiringLines: order.lines.filter((l) => l.expiresAt).length,
+      today: new Date().toISOString().slice(0, 10),
+    },
   };
 };
 
@@ -147,14 +156,33 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
             return actionFailure(input.intent, "This order is not on hold any more.", {}, 409);
           }
           return actionSuccess(input.intent, "Order approved and delivered");
+        case "grant-downloads":
+          await grantExtraDownloads(shop.id, orderId, { downloads: input.downloads });
+          return actionSuccess(
+            input.intent,
+            `${input.downloads} extra download${input.downloads === 1 ? "" : "s"} granted`,
+          );
+        case "extend-expiry":
+          await extendOrderExpiry(
+            shop.id,
+            orderId,
+            input.mode === "days" ? { days: input.days } : { expiresAt: input.date },
+          );
+          return actionSuccess(input.intent, "Expiry extended");
       }
     },
-    { customer_email: "email", line_id: "lineId" },
+    {
+      customer_email: "email",
+      line_id: "lineId",
+      downloads: "downloads",
+      days: "days",
+      expires_at: "date",
+    },
   );
 };
 
 export default function OrderDetail() {
-  const { order, lines, emails } = useLoaderData<typeof loader>();
+  const { order, lines, emails, limits } = useLoaderData<typeof loader>();
   return (
     <Page
       title={order.name}
@@ -179,6 +207,12 @@ export default function OrderDetail() {
           <BlockStack gap="400">
             <OrderSummaryCard order={order.summary} />
             <OrderAccessCard orderName={order.name} access={order.dlAccess} />
+            <GrantDownloadsCard orderName={order.name} limitedLines={limits.limitedLines} />
+            <ExtendExpiryCard
+              orderName={order.name}
+              expiringLines={limits.expiringLines}
+              today={limits.today}
+            />
             <ResendEmailForm currentEmail={order.summary.email} />
           </BlockStack>
         </Layout.Section>

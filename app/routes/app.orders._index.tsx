@@ -4,24 +4,50 @@ import { Banner, BlockStack, Card, Page } from "@shopify/polaris";
 import { requireAdminShop } from "~/lib/admin.server";
 import { ApiError } from "~/lib/api/errors";
 import { parseOrdersQuery } from "~/lib/admin-schemas.server";
+import { listDigitalProducts } from "~/services/digital-products.server";
 import { listOrders } from "~/services/orders.server";
 import { CursorPagination } from "~/components/admin/CursorPagination";
-import { OrderFilters } from "~/components/admin/OrderFilters";
+import { OrderFilters, type ProductOption } from "~/components/admin/OrderFilters";
 import { OrdersTable, type OrderRow } from "~/components/admin/OrdersTable";
 
 const PAGE_SIZE = 25;
+/** Products offered by the product filter (newest first); archived ones still have orders. */
+const PRODUCT_OPTIONS = 100;
 
 export const meta = () => [{ title: "Orders · Handoff" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdminShop(request);
   const query = parseOrdersQuery(new URL(request.url).searchParams);
-  const filtered = Boolean(query.q || query.financial.length || query.delivery.length);
+  const filtered = Boolean(
+    query.q ||
+    query.financial.length ||
+    query.delivery.length ||
+    query.from ||
+    query.to ||
+    query.customer ||
+    query.product,
+  );
+  const products: ProductOption[] = (
+    await listDigitalProducts(
+      shop.id,
+      { limit: PRODUCT_OPTIONS, sort: "-created_at" },
+      { includeArchived: true },
+    )
+  ).data.map((p) => ({ id: p.id, name: p.name, archived: p.isArchived }));
   try {
     const page = await listOrders(
       shop.id,
       { limit: PAGE_SIZE, cursor: query.cursor, sort: "-created_at" },
-      { search: query.q, financialStatus: query.financial, deliveryStatus: query.delivery },
+      {
+        search: query.q,
+        financialStatus: query.financial,
+        deliveryStatus: query.delivery,
+        createdAfter: query.createdAfter,
+        createdBefore: query.createdBefore,
+        customerEmailContains: query.customer,
+        digitalProductId: query.product ? [query.product] : undefined,
+      },
     );
     const orders: OrderRow[] = page.data.map((order) => ({
       id: order.id,
@@ -37,15 +63,21 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       currency: order.currency,
       products: order.lines.map((l) => l.digitalProductName ?? l.title).join(", "),
     }));
-    return { orders, nextCursor: page.pagination.next_cursor, filtered, error: null };
+    return { orders, products, nextCursor: page.pagination.next_cursor, filtered, error: null };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    return { orders: [] as OrderRow[], nextCursor: null, filtered, error: error.message };
+    return {
+      orders: [] as OrderRow[],
+      products,
+      nextCursor: null,
+      filtered,
+      error: error.message,
+    };
   }
 };
 
 export default function Orders() {
-  const { orders, nextCursor, filtered, error } = useLoaderData<typeof loader>();
+  const { orders, products, nextCursor, filtered, error } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const location = useLocation();
   // Filtering or paging this list: keep the table in place and show it loading.
@@ -60,7 +92,7 @@ export default function Orders() {
           </Banner>
         ) : null}
         <Card padding="0">
-          <OrderFilters loading={loading} />
+          <OrderFilters loading={loading} products={products} />
           <OrdersTable orders={orders} loading={loading} filtered={filtered} />
         </Card>
         <CursorPagination nextCursor={nextCursor} label="Orders" />

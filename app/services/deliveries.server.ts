@@ -9,6 +9,7 @@ import {
   orders,
   shops,
   type DeliveryStatus,
+  type DigitalProduct,
   type OrderLine,
 } from "~/db/schema";
 import { rootLogger } from "~/lib/request-context.server";
@@ -26,6 +27,27 @@ import { FULFILL_JOB_TYPE } from "~/services/shopify-fulfillment.server";
 export function keysNeededFor(access: string, quantity: number, mode: string | null): number {
   if (access !== "LICENSE_KEY" && access !== "FILE_WITH_LICENCE_KEY") return 0;
   return mode === "per_line" ? 1 : quantity;
+}
+
+/**
+ * The delivery terms a new order line snapshots from its product, whoever creates the
+ * line (Shopify order intake, an API assignment): a later product edit must not change
+ * what a past customer bought.
+ */
+export function orderLineTerms(product: DigitalProduct, quantity: number) {
+  return {
+    digitalProductId: product.id,
+    title: product.name,
+    quantity,
+    deliveringType: product.deliveringType,
+    access: product.access,
+    maxDownloads: product.maxDownloads || null,
+    downloadIn: product.downloadIn || null,
+    stampingEnabled: product.stampingEnabled,
+    stampingTemplate: product.stampingTemplate,
+    scheduledAt: product.deliveringType === "SCHEDULED" ? product.scheduledDeliveryDate : null,
+    keysNeeded: keysNeededFor(product.access, quantity, product.licenseKeyMode),
+  };
 }
 
 /** Takes up to `wanted` available keys from the pool `tag` and assigns them to the line. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, ilike, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, ilike, inArray, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { getDb, type DbOrTx } from "~/db/client.server";
 import {
   customers,
@@ -21,6 +21,7 @@ import {
   type OrderLine,
 } from "~/db/schema";
 import { ApiError, notFound } from "~/lib/api/errors";
+import { MAX_EXPIRY_EXTENSION_DAYS, MAX_GRANT_DOWNLOADS } from "~/lib/order-limits";
 import { keyset, scopedWhere, toPage, type Page, type PageRequest } from "~/lib/api/pagination";
 import { enqueueJob } from "~/lib/jobs/queue.server";
 import { queueOrderEmail } from "~/services/emails.server";
@@ -62,6 +63,8 @@ export interface OrderFilters {
   /** Admin search box: part of the order name (`#1042`, `1042`) or of the order's email. */
   search?: string;
   deliveryStatus?: DeliveryStatus[];
+  /** Admin customer filter: part of the order's or its customer's email. */
+  customerEmailContains?: string;
   /** Internal: the customer-downloads endpoint lists one customer's orders. */
   customerId?: string;
 }
@@ -94,6 +97,15 @@ export async function listOrders(
   }
   if (filters.deliveryStatus?.length) {
     conditions.push(inArray(orders.deliveryStatus, filters.deliveryStatus));
+  }
+  if (filters.customerEmailContains?.trim()) {
+    const term = `%${escapeLike(filters.customerEmailContains.trim())}%`;
+    conditions.push(
+      or(
+        ilike(orders.email, term),
+        sql`exists (select 1 from ${customers} where ${customers.id} = ${orders.customerId} and ${customers.shopId} = ${shopId} and ${customers.email} ilike ${term})`,
+      ),
+    );
   }
   if (filters.digitalProductId?.length) {
     conditions.push(
@@ -541,4 +553,111 @@ export async function findOrderByName(
     .orderBy(asc(orders.createdAt))
     .limit(1);
   return order ?? null;
+}
+
+/** The order exists in this shop (404 otherwise), inside the caller's transaction. */
+async function requireOrder(tx: DbOrTx, shopId: string, orderId: string): Promise<void> {
+  const [order] = await tx
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.shopId, shopId), eq(orders.id, orderId)))
+    .limit(1);
+  if (!order) throw notFound("order", "id");
+}
+
+/**
+ * Adds `downloads` to the limit of one line (or every line): support's "let them
+ * download it again" without forgetting what was downloaded. The limit the download
+ * service enforces is `max_downloads + extra_downloads`; unlimited lines stay unlimited.
+ */
+export async function grantExtraDownloads(
+  shopId: string,
+  orderId: string,
+  { downloads, lineId }: { downloads: number; lineId?: string },
+): Promise<OrderDetail> {
+  if (!Number.isInteger(downloads) || downloads < 1 || downloads > MAX_GRANT_DOWNLOADS) {
+    throw new ApiError(
+      "validation_failed",
+      `Grant between 1 and ${MAX_GRANT_DOWNLOADS} downloads.`,
+      {
+        param: "downloads",
+      },
+    );
+  }
+  await getDb().transaction(async (tx) => {
+    await requireOrder(tx, shopId, orderId);
+    const granted = await tx
+      .update(orderLines)
+      .set({ extraDownloads: sql`${orderLines.extraDownloads} + ${downloads}` })
+      .where(
+        and(
+          eq(orderLines.shopId, shopId),
+          eq(orderLines.orderId, orderId),
+          lineId ? eq(orderLines.id, lineId) : undefined,
+        ),
+      )
+      .returning({ id: orderLines.id });
+    if (lineId && granted.length === 0) throw notFound("line in this order", "line_id");
+  });
+  return getOrder(shopId, orderId);
+}
+
+/**
+ * Moves the download expiry of one line (or every line). `days`: each line that expires
+ * gets that many more days, counted from now when it already expired (so an expired
+ * line opens again); lines that never expire are left alone, since giving them an
+ * expiry would take access away. `expiresAt`: that date on every line, or null for none.
+ */
+export async function extendOrderExpiry(
+  shopId: string,
+  orderId: string,
+  change: { days: number; lineId?: string } | { expiresAt: Date | null; lineId?: string },
+  now = new Date(),
+): Promise<OrderDetail> {
+  let value: SQL | Date | null;
+  if ("days" in change) {
+    const { days } = change;
+    if (!Number.isInteger(days) || days < 1 || days > MAX_EXPIRY_EXTENSION_DAYS) {
+      throw new ApiError("validation_failed", `Extend by 1 to ${MAX_EXPIRY_EXTENSION_DAYS} days.`, {
+        param: "days",
+      });
+    }
+    value = sql`greatest(${orderLines.expiresAt}, ${now.toISOString()}::timestamptz) + make_interval(days => ${days})`;
+  } else {
+    if (change.expiresAt && change.expiresAt.getTime() <= now.getTime()) {
+      throw new ApiError("validation_failed", "The new expiry must be in the future.", {
+        param: "expires_at",
+      });
+    }
+    value = change.expiresAt;
+  }
+  const { lineId } = change;
+  await getDb().transaction(async (tx) => {
+    await requireOrder(tx, shopId, orderId);
+    if (lineId) {
+      const [line] = await tx
+        .select({ id: orderLines.id })
+        .from(orderLines)
+        .where(
+          and(
+            eq(orderLines.shopId, shopId),
+            eq(orderLines.orderId, orderId),
+            eq(orderLines.id, lineId),
+          ),
+        );
+      if (!line) throw notFound("line in this order", "line_id");
+    }
+    await tx
+      .update(orderLines)
+      .set({ expiresAt: value })
+      .where(
+        and(
+          eq(orderLines.shopId, shopId),
+          eq(orderLines.orderId, orderId),
+          lineId ? eq(orderLines.id, lineId) : undefined,
+          "days" in change ? isNotNull(orderLines.expiresAt) : undefined,
+        ),
+      );
+  });
+  return getOrder(shopId, orderId);
 }

@@ -12,7 +12,7 @@ import {
   type Shop,
 } from "~/db/schema";
 import { log } from "~/lib/request-context.server";
-import { deliverOrder, keysNeededFor, type DeliveryOutcome } from "~/services/deliveries.server";
+import { deliverOrder, orderLineTerms, type DeliveryOutcome } from "~/services/deliveries.server";
 import { fetchOrderRiskLevel } from "~/services/shopify-admin.server";
 import { recordWebhookEvent } from "~/services/webhook-events.server";
 import { buildOrderPayload } from "~/lib/webhooks-out/payloads.server";
@@ -236,26 +236,15 @@ export async function ingestShopifyOrder(
       .insert(orderLines)
       .values(
         digitalItems.map(({ item, product, productGid, variantGid }) => ({
+          ...orderLineTerms(product, item.quantity),
           shopId: shop.id,
           orderId: order!.id,
-          digitalProductId: product.id,
           gid: item.admin_graphql_api_id ?? gid("LineItem", item.id),
           productGid,
           variantGid,
-          title: product.name,
           variantTitle: item.variant_title ?? null,
           sku: item.sku ?? null,
-          quantity: item.quantity,
           priceCents: cents(item.price),
-          deliveringType: product.deliveringType,
-          access: product.access,
-          maxDownloads: product.maxDownloads || null,
-          downloadIn: product.downloadIn || null,
-          stampingEnabled: product.stampingEnabled,
-          stampingTemplate: product.stampingTemplate,
-          scheduledAt:
-            product.deliveringType === "SCHEDULED" ? product.scheduledDeliveryDate : null,
-          keysNeeded: keysNeededFor(product.access, item.quantity, product.licenseKeyMode),
         })),
       )
       .onConflictDoNothing({ target: [orderLines.orderId, orderLines.gid] });

@@ -145,6 +145,185 @@ test("orders: search and filter the list, then support a customer from the order
   }
 });
 
+test("orders: filter the list by created date, customer and product, kept in the URL", async ({
+  page,
+  server,
+  adminUrl,
+  saveScreenshot,
+}) => {
+  const db = connectToServerDb(server);
+  try {
+    const shop = await createShop(db, { name: "E2E Order Support" });
+    await createOfflineSession(db, shop.domain);
+    const file = await createStoredFile(db, shop, { dataDir: server.dataDir, name: "Planner.pdf" });
+    const planner = await createDigitalProduct(db, shop, { name: "Printable Planner" }, [file]);
+    const brushes = await createDigitalProduct(db, shop, { name: "Watercolor Brushes" }, [file]);
+    const ada = await createCustomer(db, shop, { email: "ada@example.com", firstName: "Ada" });
+    await createOrder(db, shop, {
+      customer: ada,
+      products: [planner],
+      overrides: { name: "#8001", createdAt: new Date("2026-01-10T12:00:00Z") },
+    });
+    await createOrder(db, shop, {
+      products: [brushes],
+      overrides: {
+        name: "#8002",
+        email: "grace@example.com",
+        createdAt: new Date("2026-02-15T12:00:00Z"),
+      },
+    });
+    await createOrder(db, shop, {
+      customer: ada,
+      products: [brushes],
+      overrides: { name: "#8003", createdAt: new Date("2026-03-20T12:00:00Z") },
+    });
+    const links = ["#8001", "#8002", "#8003"] as const;
+    const expectListed = async (...visible: Array<(typeof links)[number]>) => {
+      for (const name of links) {
+        const link = page.getByRole("link", { name, exact: true });
+        if (visible.includes(name)) await expect(link).toBeVisible();
+        else await expect(link).toBeHidden();
+      }
+    };
+
+    const addFilter = async (name: string) => {
+      await page.getByRole("button", { name: "Add filter" }).click();
+      await page.getByRole("menuitem", { name, exact: true }).click();
+    };
+
+    await page.goto(await adminUrl(shop.domain, "/app/orders"));
+    await expectListed("#8001", "#8002", "#8003");
+
+    // Customer filter: part of the email, debounced into the URL.
+    await addFilter("Customer");
+    await page.getByRole("textbox", { name: "Customer email" }).fill("ada@");
+    await expect(page).toHaveURL(/customer=ada%40/);
+    await expectListed("#8001", "#8003");
+    await page.keyboard.press("Escape");
+
+    // Product filter, on top of it.
+    await addFilter("Product");
+    // Polaris draws its own radio over the input: click the label, as a person does.
+    await page.locator("label").filter({ hasText: "Watercolor Brushes" }).click();
+    await expect(page.getByRole("radio", { name: "Watercolor Brushes" })).toBeChecked();
+    await expect(page).toHaveURL(new RegExp(`product=${brushes.id}`));
+    await expectListed("#8003");
+    await page.keyboard.press("Escape");
+    await expect(page.getByText("Product: Watercolor Brushes")).toBeVisible();
+    await saveScreenshot("admin-orders-filters");
+    await expectNoSeriousA11yViolations(page);
+
+    // The filters live in the URL: a reload keeps them.
+    await page.goto(
+      await adminUrl(shop.domain, `/app/orders?customer=ada%40&product=${brushes.id}`),
+    );
+    await expect(page.getByText("Customer: ada@")).toBeVisible();
+    await expectListed("#8003");
+
+    // Date range: both days included; an inverted range is refused inline.
+    await page.goto(await adminUrl(shop.domain, "/app/orders"));
+    await addFilter("Created");
+    await page.getByLabel("Created from").fill("2026-02-01");
+    await expect(page).toHaveURL(/from=2026-02-01/);
+    await expectListed("#8002", "#8003");
+    await page.getByLabel("Created to").fill("2026-01-31");
+    await expect(page.getByText("The end date is before the start date.")).toBeVisible();
+    await page.getByLabel("Created to").fill("2026-02-15");
+    await expect(page).toHaveURL(/to=2026-02-15/);
+    await expectListed("#8002");
+    await page.keyboard.press("Escape");
+  } finally {
+    await closeDb(db);
+  }
+});
+
+test("orders: grant extra downloads and extend expiry from the order page", async ({
+  page,
+  server,
+  adminUrl,
+  saveScreenshot,
+}) => {
+  const db = connectToServerDb(server);
+  try {
+    const shop = await createShop(db, { name: "E2E Order Limits" });
+    await createOfflineSession(db, shop.domain);
+    const file = await createStoredFile(db, shop, { dataDir: server.dataDir, name: "Planner.pdf" });
+    const planner = await createDigitalProduct(
+      db,
+      shop,
+      { name: "Printable Planner", maxDownloads: 5, downloadIn: 30 },
+      [file],
+    );
+    const { order, lines } = await createOrder(db, shop, {
+      products: [planner],
+      overrides: { name: "#8101" },
+    });
+    const line = lines[0]!;
+    // Used up and expired: the customer is locked out until support steps in.
+    await db
+      .update(orderLines)
+      .set({ downloadCount: 5, expiresAt: new Date(Date.now() - 86_400_000) })
+      .where(eq(orderLines.id, line.id));
+
+    // Grant extra downloads, keyboard only, invalid count first.
+    await page.goto(await adminUrl(shop.domain, `/app/orders/${order.id}`));
+    await expect(page.getByText("5 of 5")).toBeVisible();
+    await expect(page.getByText("(expired)")).toBeVisible();
+    await page.getByRole("spinbutton", { name: "Extra downloads per line" }).focus();
+    await page.keyboard.type("0");
+    await page.keyboard.press("Enter");
+    await expect(page.getByText("Enter a whole number from 1 to 1000.")).toBeVisible();
+    await expect(page.getByRole("dialog")).toBeHidden();
+    await page.keyboard.press("ControlOrMeta+a");
+    await page.keyboard.type("3");
+    await page.keyboard.press("Enter");
+    const grantDialog = page.getByRole("dialog");
+    await expect(grantDialog).toContainText("allows 3 more downloads");
+    const confirm = grantDialog.getByRole("button", { name: "Grant downloads" });
+    for (let i = 0; i < 8 && !(await confirm.evaluate((b) => b === document.activeElement)); i++) {
+      await page.keyboard.press("Tab");
+    }
+    await expect(confirm).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(
+      page.getByRole("status").filter({ hasText: "3 extra downloads granted" }),
+    ).toBeVisible();
+    await expect(page.getByText("5 of 8")).toBeVisible();
+    const [granted] = await db.select().from(orderLines).where(eq(orderLines.id, line.id));
+    expect(granted).toMatchObject({ extraDownloads: 3, downloadCount: 5 });
+
+    // Extend expiry by days: the expired line opens again, counted from now.
+    const before = Date.now();
+    await page.getByRole("spinbutton", { name: "Days to add" }).fill("10");
+    await page.getByRole("button", { name: "Extend expiry" }).click();
+    await expect(page.getByRole("dialog")).toContainText("10 more days");
+    await page.getByRole("dialog").getByRole("button", { name: "Extend expiry" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Expiry extended" })).toBeVisible();
+    await expect(page.getByText("(expired)")).toBeHidden();
+    const [extended] = await db.select().from(orderLines).where(eq(orderLines.id, line.id));
+    expect(extended!.expiresAt!.getTime()).toBeGreaterThanOrEqual(before + 10 * 86_400_000 - 5000);
+    expect(extended!.expiresAt!.getTime()).toBeLessThanOrEqual(Date.now() + 10 * 86_400_000);
+
+    // Or set a date: a past one is refused inline, a future one is stored as its last moment.
+    await page.locator("label").filter({ hasText: "Set a date" }).click();
+    await expect(page.getByRole("radio", { name: "Set a date" })).toBeChecked();
+    await page.getByLabel("New expiry date").fill("2020-01-01");
+    await page.getByRole("button", { name: "Extend expiry" }).click();
+    await expect(page.getByText("Choose today or a later date.")).toBeVisible();
+    await page.getByLabel("New expiry date").fill("2030-06-30");
+    await page.getByRole("button", { name: "Extend expiry" }).click();
+    await expect(page.getByRole("dialog")).toContainText("Jun 30, 2030");
+    await page.getByRole("dialog").getByRole("button", { name: "Extend expiry" }).click();
+    await expect(page.getByText(/Jun 30, 2030/)).toBeVisible();
+    const [dated] = await db.select().from(orderLines).where(eq(orderLines.id, line.id));
+    expect(dated!.expiresAt!.toISOString()).toBe("2030-06-30T23:59:59.999Z");
+    await expectNoSeriousA11yViolations(page);
+    await saveScreenshot("admin-order-grant-extend");
+  } finally {
+    await closeDb(db);
+  }
+});
+
 test("orders: a held order is approved from its page and delivered", async ({
   page,
   server,

@@ -1,7 +1,7 @@
 import { useNavigate, useSearchParams } from "@remix-run/react";
-import { ChoiceList, Filters } from "@shopify/polaris";
+import { BlockStack, ChoiceList, Filters, Text, TextField } from "@shopify/polaris";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { humanize } from "./format";
+import { formatDate, humanize } from "./format";
 
 export const FINANCIAL_FILTERS = [
   "PAID",
@@ -26,16 +26,38 @@ export const DELIVERY_FILTERS = [
 
 type FilterKey = "financial" | "delivery";
 
+export interface ProductOption {
+  id: string;
+  name: string;
+  archived: boolean;
+}
+
+/** Every URL parameter these filters own (Clear all removes them). */
+const FILTER_PARAMS = ["q", "financial", "delivery", "from", "to", "customer", "product"];
+
 /**
  * Search and filters of the orders list, kept in the URL (shareable, back button works).
  * Typing is debounced; any change starts again at the first page.
  */
-export function OrderFilters({ loading }: { loading: boolean }) {
+export function OrderFilters({
+  loading,
+  products,
+}: {
+  loading: boolean;
+  products: ProductOption[];
+}) {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const [query, setQuery] = useState(params.get("q") ?? "");
+  const [customer, setCustomer] = useState(params.get("customer") ?? "");
+  const [from, setFrom] = useState(params.get("from") ?? "");
+  const [to, setTo] = useState(params.get("to") ?? "");
   const financial = params.getAll("financial");
   const delivery = params.getAll("delivery");
+  const product = params.get("product") ?? "";
+  const productName = products.find((p) => p.id === product)?.name;
+  // ISO days compare as strings.
+  const rangeError = from && to && from > to ? "The end date is before the start date." : "";
 
   const apply = useCallback(
     (change: (next: URLSearchParams) => void) => {
@@ -61,6 +83,38 @@ export function OrderFilters({ loading }: { loading: boolean }) {
         }),
       300,
     );
+  };
+
+  const customerTimer = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => () => clearTimeout(customerTimer.current), []);
+  const onCustomerChange = (value: string) => {
+    setCustomer(value);
+    clearTimeout(customerTimer.current);
+    customerTimer.current = setTimeout(() => setParam("customer", value.trim()), 300);
+  };
+
+  const setParam = (key: string, value: string) =>
+    apply((next) => {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    });
+
+  /** A date change applies at once, unless it would make an empty, inverted range. */
+  const setDay = (key: "from" | "to", value: string) => {
+    const nextFrom = key === "from" ? value : from;
+    const nextTo = key === "to" ? value : to;
+    if (key === "from") setFrom(value);
+    else setTo(value);
+    if (nextFrom && nextTo && nextFrom > nextTo) return;
+    apply((next) => {
+      for (const [k, v] of [
+        ["from", nextFrom],
+        ["to", nextTo],
+      ] as const) {
+        if (v) next.set(k, v);
+        else next.delete(k);
+      }
+    });
   };
 
   const setValues = (key: FilterKey, values: string[]) =>
@@ -100,6 +154,67 @@ export function OrderFilters({ loading }: { loading: boolean }) {
       ),
       shortcut: true,
     },
+    {
+      key: "created",
+      label: "Created",
+      filter: (
+        <BlockStack gap="200">
+          <TextField
+            label="Created from"
+            type="date"
+            value={from}
+            onChange={(value) => setDay("from", value)}
+            autoComplete="off"
+          />
+          <TextField
+            label="Created to"
+            type="date"
+            value={to}
+            onChange={(value) => setDay("to", value)}
+            autoComplete="off"
+            error={rangeError || undefined}
+            helpText="Both days included (UTC)."
+          />
+        </BlockStack>
+      ),
+      shortcut: true,
+    },
+    {
+      key: "customer",
+      label: "Customer",
+      filter: (
+        <TextField
+          label="Customer email"
+          value={customer}
+          onChange={onCustomerChange}
+          autoComplete="off"
+          placeholder="ada@example.com"
+          helpText="Part of the email is enough."
+        />
+      ),
+      shortcut: true,
+    },
+    {
+      key: "product",
+      label: "Product",
+      filter: products.length ? (
+        <ChoiceList
+          title="Digital product"
+          titleHidden
+          choices={products.map((p) => ({
+            label: p.archived ? `${p.name} (archived)` : p.name,
+            value: p.id,
+          }))}
+          selected={product ? [product] : []}
+          onChange={(values) => setParam("product", values[0] ?? "")}
+        />
+      ) : (
+        <Text as="p" tone="subdued">
+          No digital products yet.
+        </Text>
+      ),
+      shortcut: true,
+    },
   ];
 
   const appliedFilters = [
@@ -121,6 +236,43 @@ export function OrderFilters({ loading }: { loading: boolean }) {
           },
         ]
       : []),
+    ...(params.get("from") || params.get("to")
+      ? [
+          {
+            key: "created",
+            label: `Created: ${dayLabel(params.get("from"), params.get("to"))}`,
+            onRemove: () => {
+              setFrom("");
+              setTo("");
+              apply((next) => {
+                next.delete("from");
+                next.delete("to");
+              });
+            },
+          },
+        ]
+      : []),
+    ...(params.get("customer")
+      ? [
+          {
+            key: "customer",
+            label: `Customer: ${params.get("customer")}`,
+            onRemove: () => {
+              setCustomer("");
+              setParam("customer", "");
+            },
+          },
+        ]
+      : []),
+    ...(product
+      ? [
+          {
+            key: "product",
+            label: `Product: ${productName ?? "unknown product"}`,
+            onRemove: () => setParam("product", ""),
+          },
+        ]
+      : []),
   ];
 
   return (
@@ -134,12 +286,19 @@ export function OrderFilters({ loading }: { loading: boolean }) {
       onQueryClear={() => onQueryChange("")}
       onClearAll={() => {
         setQuery("");
+        setCustomer("");
+        setFrom("");
+        setTo("");
         apply((next) => {
-          next.delete("q");
-          next.delete("financial");
-          next.delete("delivery");
+          for (const key of FILTER_PARAMS) next.delete(key);
         });
       }}
     />
   );
+}
+
+function dayLabel(from: string | null, to: string | null): string {
+  const day = (value: string) => formatDate(`${value}T00:00:00.000Z`);
+  if (from && to) return from === to ? day(from) : `${day(from)} – ${day(to)}`;
+  return from ? `from ${day(from)}` : `until ${day(to!)}`;
 }

@@ -13,6 +13,13 @@ export function formatDateTime(value: Date | string | null | undefined): string 
   return `${dateTime.format(new Date(value))} UTC`;
 }
 
+const dateOnly = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
+
+export function formatDate(value: Date | string | null | undefined): string {
+  if (!value) return "—";
+  return dateOnly.format(new Date(value));
+}
+
 export function formatMoney(cents: number, currency: string): string {
   return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(cents / 100);
 }

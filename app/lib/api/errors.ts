@@ -12,6 +12,7 @@ export const API_ERROR_CODES = {
   invalid_cursor: { status: 400, type: "invalid_request_error" },
   idempotency_key_required: { status: 400, type: "invalid_request_error" },
   idempotency_key_invalid: { status: 400, type: "invalid_request_error" },
+  unknown_mapping: { status: 400, type: "invalid_request_error" },
   // 401
   unauthorized: { status: 401, type: "authentication_error" },
   // 403

@@ -10,7 +10,9 @@ import type {
   LicenseKeyDetail,
 } from "~/services/license-keys.server";
 import type { OrderDetail, OrderLineDetail } from "~/services/orders.server";
+import type { AssignmentResult } from "~/services/order-assignments.server";
 import type {
+  assignmentSchema,
   digitalProductSchema,
   downloadLinkSchema,
   emailMessageSchema,
@@ -100,6 +102,7 @@ function presentLine(line: OrderLineDetail): z.input<typeof orderLineSchema> {
     file_ids: line.fileIds,
     download_count: line.downloadCount,
     max_downloads: line.maxDownloads,
+    extra_downloads: line.extraDownloads,
     expires_at: isoOrNull(line.expiresAt),
     ...(line.downloads
       ? {
@@ -143,6 +146,18 @@ export function presentOrder(order: OrderDetail): z.input<typeof orderSchema> {
     lines: order.lines.map(presentLine),
     created_at: iso(order.createdAt),
     updated_at: iso(order.updatedAt),
+  };
+}
+
+export function presentAssignment(a: AssignmentResult): z.input<typeof assignmentSchema> {
+  return {
+    order: presentOrder(a.order),
+    download_url: a.downloadUrl,
+    delivery_status: a.deliveryStatus,
+    order_created: a.orderCreated,
+    lines_added: a.linesAdded,
+    lines_existing: a.linesExisting,
+    email: a.email ? presentEmail(a.email) : null,
   };
 }
 

@@ -30,7 +30,7 @@ export async function loadContract(baseUrl: string): Promise<Contract> {
     regex: new RegExp(
       `^${template
         .replace(/[.*+?^$()|[\]\\]/g, "\\$&")
-        .replace(/\{customer_gid\}/g, ".+")
+        .replace(/\{(customer_gid|shopify_order_id)\}/g, ".+")
         .replace(/\{[^}]+\}/g, "[^/]+")}$`,
     ),
   }));

@@ -1,10 +1,12 @@
 import type { EndpointSpec } from "../endpoint";
+import * as assignments from "./assignments";
 import * as digitalProducts from "./digital-products";
 import * as downloads from "./downloads";
 import * as files from "./files";
 import * as licenseKeys from "./license-keys";
 import * as orders from "./orders";
 
+export * from "./assignments";
 export * from "./digital-products";
 export * from "./downloads";
 export * from "./files";
@@ -22,6 +24,9 @@ export const ENDPOINTS: EndpointSpec[] = [
   orders.resetOrderDownloadsEndpoint,
   orders.resendOrderEmailEndpoint,
   orders.setOrderLineFilesEndpoint,
+  orders.grantOrderDownloadsEndpoint,
+  orders.extendOrderExpiryEndpoint,
+  assignments.createOrderAssignmentEndpoint,
   licenseKeys.listLicenseKeysEndpoint,
   licenseKeys.validateLicenseKeyEndpoint,
   licenseKeys.createLicenseKeysEndpoint,

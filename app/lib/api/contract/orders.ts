@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DELIVERING_TYPE_VALUES, DL_ACCESS_VALUES, FINANCIAL_STATUS_VALUES } from "~/db/schema";
+import { MAX_EXPIRY_EXTENSION_DAYS, MAX_GRANT_DOWNLOADS } from "~/lib/order-limits";
 import { defineEndpoint } from "../endpoint";
 import { paginationQuery } from "../pagination";
 import {
@@ -37,6 +38,12 @@ export const orderLineSchema = z
     file_ids: z.array(z.string()).describe("Files attached to this line itself (UNIQUE delivery)."),
     download_count: z.number().int(),
     max_downloads: z.number().int().nullable(),
+    extra_downloads: z
+      .number()
+      .int()
+      .describe(
+        "Downloads granted on top of `max_downloads` (`grant-downloads`); the limit is their sum. Unlimited lines stay unlimited.",
+      ),
     expires_at: timestamp.nullable(),
     downloads: z.array(downloadEventSchema).optional().describe("Only with `include=downloads`."),
     product: shopifyProductSchema.optional(),
@@ -105,6 +112,7 @@ export const exampleOrder = {
       file_ids: [],
       download_count: 1,
       max_downloads: 5,
+      extra_downloads: 0,
       expires_at: null,
     },
   ],
@@ -269,4 +277,62 @@ export const setOrderLineFilesEndpoint = defineEndpoint({
     example: { data: exampleOrder },
   },
   errors: ["not_found", "line_not_unique_delivery", "order_without_email"],
+});
+
+export const grantOrderDownloadsEndpoint = defineEndpoint({
+  method: "POST",
+  path: "/orders/{id}/grant-downloads",
+  operationId: "grantOrderDownloads",
+  tag: "Orders",
+  summary: "Grant extra downloads",
+  description:
+    "Adds `downloads` (1–1000) to the download limit of one line (`line_id`) or of every line of the order: `extra_downloads` grows, `download_count` and history are kept. Lines without a limit stay unlimited.",
+  params: orderParams,
+  body: z.strictObject({
+    downloads: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_GRANT_DOWNLOADS)
+      .describe(`Downloads to add, 1–${MAX_GRANT_DOWNLOADS}.`),
+    line_id: text(200).optional().describe("Line id (`line_…`); all lines when omitted."),
+  }),
+  bodyExample: { downloads: 3, line_id: "line_01jv8k2m3n4p5q6r7s8t9v0w1x" },
+  success: {
+    status: 200,
+    description: "The updated order.",
+    schema: dataEnvelope(orderSchema),
+    example: {
+      data: { ...exampleOrder, lines: [{ ...exampleOrder.lines[0]!, extra_downloads: 3 }] },
+    },
+  },
+  errors: ["not_found"],
+});
+
+export const extendOrderExpiryEndpoint = defineEndpoint({
+  method: "POST",
+  path: "/orders/{id}/extend-expiry",
+  operationId: "extendOrderExpiry",
+  tag: "Orders",
+  summary: "Extend download expiry",
+  description:
+    "Either `days` (1–3650): every line with an expiry gets that many more days, counted from its current `expires_at` or from now when it already expired; lines that never expire keep never expiring. Or `expires_at`: a future date set on the lines, or `null` for no expiry at all. `line_id` limits it to one line.",
+  params: orderParams,
+  body: z
+    .strictObject({
+      days: z.number().int().min(1).max(MAX_EXPIRY_EXTENSION_DAYS).optional(),
+      expires_at: timestamp.nullable().optional(),
+      line_id: text(200).optional().describe("Line id (`line_…`); all lines when omitted."),
+    })
+    .refine((b) => (b.days === undefined) !== (b.expires_at === undefined), {
+      message: "give exactly one of `days` or `expires_at`",
+    }),
+  bodyExample: { days: 30 },
+  success: {
+    status: 200,
+    description: "The updated order.",
+    schema: dataEnvelope(orderSchema),
+    example: { data: { ...exampleOrder } },
+  },
+  errors: ["not_found"],
 });
