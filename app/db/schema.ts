@@ -222,6 +222,8 @@ export const shops = pgTable(
       .default({}),
     /** Where "license keys running low" notices go; null = the shop's own email. */
     lowStockNoticeEmail: text("low_stock_notice_email"),
+    /** The merchant closed the Home setup checklist; it stays closed. */
+    setupChecklistDismissedAt: tstz("setup_checklist_dismissed_at"),
 
     // Remote ingest may only fetch from these hosts (SSRF guard, per shop).
     ingestAllowedHosts: text("ingest_allowed_hosts")

@@ -175,3 +175,116 @@ export const licenseKeyActionSchema = z.discriminatedUnion("intent", [
 
 /** `?pool=` names a tag; the untagged pool has this reserved value. */
 export const UNTAGGED_POOL = "__untagged__";
+
+// ---------------------------------------------------------------------------------------
+// Home: download statistics period
+// ---------------------------------------------------------------------------------------
+
+export const STATS_PERIODS = ["7", "30", "90", "custom"] as const;
+export type StatsPeriod = (typeof STATS_PERIODS)[number];
+const DAY_MS = 86_400_000;
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function utcDay(value: string): Date | null {
+  if (!ISO_DAY.test(value)) return null;
+  const date = new Date(`${value}T00:00:00.000Z`);
+  return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value ? null : date;
+}
+
+/**
+ * `?period=7|30|90` (whole UTC days ending today) or `?period=custom&from=…&to=…` (both
+ * days included). The window is `[start, end)` as the stats API takes it, so the page and
+ * `GET downloads/stats?start=…&end=…` count the same rows. A bad custom range falls back
+ * to 30 days and says why, instead of failing the page.
+ */
+export function parseStatsPeriod(params: URLSearchParams, now = new Date()) {
+  const requested = params.get("period") ?? "30";
+  const period: StatsPeriod = (STATS_PERIODS as readonly string[]).includes(requested)
+    ? (requested as StatsPeriod)
+    : "30";
+  const tomorrow = new Date(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1),
+  );
+  const lastDays = (days: number) => ({
+    start: new Date(tomorrow.getTime() - days * DAY_MS),
+    end: tomorrow,
+  });
+  const from = params.get("from")?.slice(0, 10) ?? "";
+  const to = params.get("to")?.slice(0, 10) ?? "";
+  if (period !== "custom") {
+    return { period, from, to, ...lastDays(Number(period)), error: null };
+  }
+  const start = utcDay(from);
+  const last = utcDay(to);
+  let error: string | null = null;
+  if (!start || !last) error = "Enter both dates as YYYY-MM-DD.";
+  else if (last < start) error = "The end date must be on or after the start date.";
+  else if ((last.getTime() - start.getTime()) / DAY_MS + 1 > 366)
+    error = "Pick a range of at most 366 days.";
+  if (error || !start || !last) return { period, from, to, ...lastDays(30), error };
+  return { period, from, to, start, end: new Date(last.getTime() + DAY_MS), error: null };
+}
+
+export const homeActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("dismiss-checklist") }),
+  z.object({ intent: z.literal("restore-checklist") }),
+]);
+
+// ---------------------------------------------------------------------------------------
+// Settings → Email / Delivery. Fields are validated by shop-settings.server (one place);
+// these only pick the intent and turn checkbox values into booleans.
+// ---------------------------------------------------------------------------------------
+
+const text = (max: number) => z.string().max(max, `Use at most ${max} characters.`).default("");
+const checkbox = z
+  .enum(["true", "false", "on", ""])
+  .default("false")
+  .transform((v) => v === "true" || v === "on");
+
+const emailDraftFields = {
+  locale: text(10),
+  subject: text(2000),
+  body: text(10_000),
+  brandLogoUrl: text(2048),
+  brandColor: text(20),
+  emailSenderName: text(200),
+  emailReplyTo: text(254),
+};
+
+export const emailSettingsActionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("save-branding"),
+    brandLogoUrl: text(4096),
+    brandColor: text(100),
+    emailSenderName: text(500),
+    emailReplyTo: text(500),
+  }),
+  z.object({
+    intent: z.literal("save-template"),
+    locale: text(10),
+    subject: text(2000),
+    body: text(10_000),
+  }),
+  z.object({ intent: z.literal("reset-template"), locale: text(10) }),
+  z.object({ intent: z.literal("preview"), ...emailDraftFields }),
+  z.object({ intent: z.literal("send-test"), to: text(500), ...emailDraftFields }),
+]);
+
+export const deliverySettingsActionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("save-rules"),
+    deliverOn: text(20),
+    holdHighRisk: checkbox,
+    autoFulfill: checkbox,
+    refundAccessMode: text(40),
+    requireIdempotencyKey: checkbox,
+    lowStockNoticeEmail: text(500),
+  }),
+  z.object({
+    intent: z.literal("save-download-page"),
+    title: text(500),
+    text: text(5000),
+    showFileDetails: checkbox,
+    showDownloadLimits: checkbox,
+  }),
+]);

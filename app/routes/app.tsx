@@ -38,6 +38,8 @@ export default function AdminLayout() {
         <Link to="/app/license-keys">License keys</Link>
         <Link to="/app/settings/api">API</Link>
         <Link to="/app/settings/webhooks">Webhooks</Link>
+        <Link to="/app/settings/email">Email</Link>
+        <Link to="/app/settings/delivery">Delivery</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

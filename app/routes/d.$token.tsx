@@ -14,7 +14,7 @@ import {
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: "/download-page.css" }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.t.title} — ${data.order.name}` : "Downloads" },
+  { title: data ? `${data.title} — ${data.order.name}` : "Downloads" },
   { name: "robots", content: "noindex, nofollow" },
   { name: "referrer", content: "no-referrer" },
 ];
@@ -34,6 +34,9 @@ export const loader = async ({ params, request }: LoaderFunctionArgs) => {
     token,
     shop: page.shop,
     colors: brandColors(page.shop.brandColor),
+    title: page.appearance.title ?? t.title,
+    merchantText: page.appearance.text,
+    showFileDetails: page.appearance.showFileDetails,
     order: {
       name: page.order.name,
       intro: page.order.customerFirstName
@@ -47,7 +50,7 @@ export const loader = async ({ params, request }: LoaderFunctionArgs) => {
     lines: page.lines.map((line) => ({
       ...line,
       notice: lineNotice(line, t, date),
-      limits: lineLimits(line, t, date),
+      limits: page.appearance.showDownloadLimits ? lineLimits(line, t, date) : null,
       files: line.files.map((file) => ({ ...file, sizeText: formatBytes(file.size) })),
     })),
   };
@@ -114,6 +117,7 @@ function Line({ line, page }: { line: Page["lines"][number]; page: Page }) {
       <ShopperFileList
         files={line.files}
         downloadable={line.state === "available"}
+        showDetails={page.showFileDetails}
         hrefFor={(file) => `/d/${page.token}/${line.id}/${file.id}`}
         labels={{
           list: t.fileList,
@@ -152,8 +156,9 @@ export default function DownloadPageRoute() {
   return (
     <ShopperPage locale={page.locale} colors={page.colors} shop={page.shop}>
       <main>
-        <h1>{page.t.title}</h1>
+        <h1>{page.title}</h1>
         <p className="intro">{page.order.intro}</p>
+        {page.merchantText ? <p className="merchant-text">{page.merchantText}</p> : null}
         {page.lines.length === 0 ? <p className="notice">{page.t.noItems}</p> : null}
         {page.lines.map((line) => (
           <Line key={line.id} line={line} page={page} />

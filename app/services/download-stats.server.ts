@@ -99,3 +99,64 @@ export async function getDownloadStats(
     })),
   };
 }
+
+export interface DownloadStatsDay {
+  /** UTC day, `YYYY-MM-DD`. */
+  date: string;
+  downloads: number;
+  /** First downloads of a file by its line (the ones that use up a limit). */
+  countedDownloads: number;
+  redownloads: number;
+  bandwidthBytes: number;
+}
+
+/**
+ * The same window and the same `download_events` rows as `getDownloadStats`, bucketed by
+ * UTC day, with a zero row for every day without downloads (so a chart has no gaps). The
+ * first and last day may be partial; their sums still add up to the totals.
+ */
+export async function getDownloadStatsSeries(
+  shopId: string,
+  window: { start?: string; end?: string },
+): Promise<DownloadStatsDay[]> {
+  const { start, end } = statsWindow(window.start, window.end);
+  const rows = await queryRows<{
+    day: string;
+    downloads: string | number;
+    counted: string | number;
+    bytes: string | number;
+  }>(
+    getDb(),
+    sql`select to_char(d.day, 'YYYY-MM-DD') as day,
+               coalesce(e.downloads, 0) as downloads,
+               coalesce(e.counted, 0) as counted,
+               coalesce(e.bytes, 0) as bytes
+        from generate_series(
+               date_trunc('day', ${start.toISOString()}::timestamptz at time zone 'UTC'),
+               ${end.toISOString()}::timestamptz at time zone 'UTC' - interval '1 millisecond',
+               interval '1 day') as d(day)
+        left join (
+          select date_trunc('day', created_at at time zone 'UTC') as day,
+                 count(*) as downloads,
+                 count(*) filter (where not is_redownload) as counted,
+                 coalesce(sum(bytes_sent), 0) as bytes
+          from download_events
+          where shop_id = ${shopId}
+            and created_at >= ${start.toISOString()}::timestamptz
+            and created_at < ${end.toISOString()}::timestamptz
+          group by 1
+        ) e on e.day = d.day
+        order by d.day`,
+  );
+  return rows.map((r) => {
+    const downloads = Number(r.downloads);
+    const counted = Number(r.counted);
+    return {
+      date: r.day,
+      downloads,
+      countedDownloads: counted,
+      redownloads: downloads - counted,
+      bandwidthBytes: Number(r.bytes),
+    };
+  });
+}

@@ -39,6 +39,10 @@ import {
 } from "~/lib/storage/http.server";
 import { storage, type FileEncryptionMeta } from "~/lib/storage/index.server";
 import { buildDownloadPayload } from "~/lib/webhooks-out/payloads.server";
+import {
+  downloadPageAppearance,
+  type DownloadPageAppearance,
+} from "~/services/shop-settings.server";
 import { recordWebhookEvent } from "~/services/webhook-events.server";
 
 /**
@@ -74,6 +78,8 @@ export interface DownloadPageLine {
 
 export interface DownloadPage {
   shop: { name: string; brandColor: string | null; logoUrl: string | null };
+  /** The merchant's heading, text and which details to show (Settings → Delivery). */
+  appearance: DownloadPageAppearance;
   order: {
     name: string;
     createdAt: Date;
@@ -216,6 +222,7 @@ export async function getDownloadPage(
       brandColor: shop.brandColor,
       logoUrl: shop.brandLogoUrl,
     },
+    appearance: downloadPageAppearance(shop.downloadPageSettings),
     order: {
       name: order.name,
       createdAt: order.createdAt,

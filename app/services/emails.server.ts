@@ -9,6 +9,7 @@ import {
   orders,
   shops,
   type EmailMessage,
+  type Shop,
 } from "~/db/schema";
 import { env } from "~/lib/env.server";
 import { retryDelayMs } from "~/lib/jobs/queue.server";
@@ -122,10 +123,16 @@ async function renderOrderEmail(
     licenseKeys: keys.map((k) => ({ product: lineTitle.get(k.lineId ?? "") ?? "", key: k.key })),
     links: links.map(({ title, url }) => ({ title, url })),
   });
+  return { ...rendered, ...senderOf(shop) };
+}
+
+/** From (the shop's sender name on our address) and Reply-To (the shop's) of its emails. */
+export function senderOf(
+  shop: Pick<Shop, "emailSenderName" | "name" | "domain" | "emailReplyTo" | "email">,
+): { from: string; replyTo: string | null } {
   const senderName = shop.emailSenderName ?? shop.name ?? shop.domain;
   const address = env().MAIL_FROM.match(/<([^>]+)>/)?.[1] ?? env().MAIL_FROM;
   return {
-    ...rendered,
     from: `"${senderName.replace(/"/g, "")}" <${address}>`,
     replyTo: shop.emailReplyTo ?? shop.email,
   };
@@ -173,8 +180,9 @@ async function sendClaimed(
             subject: message.subject,
             html: message.bodyHtml,
             text: message.bodyText ?? "",
-            from: env().MAIL_FROM,
-            replyTo: null,
+            // Pre-rendered mail may carry its sender (a shop's test email); notices don't.
+            from: typeof message.payload.from === "string" ? message.payload.from : env().MAIL_FROM,
+            replyTo: typeof message.payload.replyTo === "string" ? message.payload.replyTo : null,
             locale: message.locale,
           }
         : await renderOrderEmail(db, message);

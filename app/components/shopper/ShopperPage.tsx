@@ -49,11 +49,14 @@ export function ShopperFileList({
   files,
   hrefFor,
   downloadable,
+  showDetails = true,
   labels,
 }: {
   files: ShopperFile[];
   hrefFor: (file: ShopperFile) => string;
   downloadable: boolean;
+  /** Size and type under each name (a shop may hide them on its download page). */
+  showDetails?: boolean;
   labels: { list: string; download: string; downloadLabel: (file: ShopperFile) => string };
 }) {
   if (files.length === 0) return null;
@@ -63,9 +66,11 @@ export function ShopperFileList({
         <li key={file.id}>
           <div className="file">
             <span className="name">{file.name}</span>
-            <span className="meta">
-              {file.sizeText} · {file.contentType}
-            </span>
+            {showDetails ? (
+              <span className="meta">
+                {file.sizeText} · {file.contentType}
+              </span>
+            ) : null}
           </div>
           {downloadable ? (
             <a

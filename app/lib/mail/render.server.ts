@@ -41,7 +41,8 @@ export function fillTemplate(template: string, variables: Record<string, string>
   );
 }
 
-const SAFE_COLOR = /^#[0-9a-fA-F]{3,8}$/;
+/** Colours the email inlines into `style`; anything else falls back to the default. */
+export const SAFE_COLOR = /^#[0-9a-fA-F]{3,8}$/;
 
 export function renderDeliveryEmail(input: DeliveryEmailInput): RenderedEmail {
   const locale = pickLocale(input.locale);

@@ -6,6 +6,14 @@
 export const SUPPORTED_LOCALES = ["en", "de", "fr", "es"] as const;
 export type SupportedLocale = (typeof SUPPORTED_LOCALES)[number];
 
+/** The `{{…}}` variables a subject or intro may use (the merchant's template editor lists them). */
+export const TEMPLATE_VARIABLES = [
+  "customer_name",
+  "order_name",
+  "shop_name",
+  "download_url",
+] as const;
+
 export interface DeliveryStrings {
   subject: string;
   greeting: string;

@@ -1,0 +1,1 @@
+ALTER TABLE "shops" ADD COLUMN "setup_checklist_dismissed_at" timestamp (3) with time zone;
