@@ -356,7 +356,7 @@ describe("docs", () => {
   it("serves the OpenAPI document and the reference page without any external resource", async () => {
     expect(contract.doc.openapi).toBe("3.1.0");
     const operations = Object.values(contract.doc.paths).flatMap((p: any) => Object.keys(p));
-    expect(operations).toHaveLength(21);
+    expect(operations).toHaveLength(26);
     const res = await fetch(`${server.url}/public-api/docs`);
     expect(res.status).toBe(200);
     const html = await res.text();

@@ -2,12 +2,14 @@ import type { EndpointSpec } from "../endpoint";
 import * as digitalProducts from "./digital-products";
 import * as downloads from "./downloads";
 import * as files from "./files";
+import * as ingest from "./ingest";
 import * as licenseKeys from "./license-keys";
 import * as orders from "./orders";
 
 export * from "./digital-products";
 export * from "./downloads";
 export * from "./files";
+export * from "./ingest";
 export * from "./license-keys";
 export * from "./orders";
 
@@ -31,6 +33,11 @@ export const ENDPOINTS: EndpointSpec[] = [
   files.listFilesEndpoint,
   files.uploadFileEndpoint,
   files.deleteFileEndpoint,
+  ingest.createAssetEndpoint,
+  ingest.getJobEndpoint,
+  ingest.cancelJobEndpoint,
+  ingest.getIngestAllowedHostsEndpoint,
+  ingest.setIngestAllowedHostsEndpoint,
   downloads.createDownloadLinkEndpoint,
   downloads.downloadStatsEndpoint,
   downloads.customerDownloadsEndpoint,
