@@ -63,7 +63,6 @@ export function normalizeAllowedHost(
   } catch {
     return { error: `${raw} is not a valid host name.` };
   }
-  if (!HOSTNAME.test(host)) return { error: `${raw} is not a valid host name.` };
   try {
     parseWebhookUrl(`https://${host}/`, { allowLocalhost: false });
   } catch (error) {
@@ -72,6 +71,7 @@ export function normalizeAllowedHost(
     }
     throw error;
   }
+  if (!HOSTNAME.test(host)) return { error: `${raw} is not a valid host name.` };
   return { host };
 }
 
