@@ -109,3 +109,12 @@ export const licenseKeyActionSchema = z.discriminatedUnion("intent", [
 
 /** `?pool=` names a tag; the untagged pool has this reserved value. */
 export const UNTAGGED_POOL = "__untagged__";
+
+/** Settings → Integrations: the remote-ingest host allowlist (the service validates hosts). */
+export const ingestHostActionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("add-host"),
+    host: z.string().trim().min(1, "Enter a host name.").max(253),
+  }),
+  z.object({ intent: z.literal("remove-host"), host: z.string().min(1).max(253) }),
+]);

@@ -38,6 +38,7 @@ export default function AdminLayout() {
         <Link to="/app/license-keys">License keys</Link>
         <Link to="/app/settings/api">API</Link>
         <Link to="/app/settings/webhooks">Webhooks</Link>
+        <Link to="/app/settings/integrations">Integrations</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>
