@@ -435,6 +435,8 @@ export const jobs = pgTable(
     payload: jsonb("payload").$type<JsonObject>().notNull().default({}),
     result: jsonb("result").$type<JsonObject>(),
     error: text("error"),
+    // Stable code of the last failure (`checksum_mismatch`, `fetch_failed`, …) for the API.
+    errorCode: text("error_code"),
     attempts: integer("attempts").notNull().default(0),
     maxAttempts: integer("max_attempts").notNull().default(5),
     runAt: tstz("run_at").defaultNow().notNull(),

@@ -288,3 +288,12 @@ export const deliverySettingsActionSchema = z.discriminatedUnion("intent", [
     showDownloadLimits: checkbox,
   }),
 ]);
+
+/** Settings → Integrations: the remote-ingest host allowlist (the service validates hosts). */
+export const ingestHostActionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("add-host"),
+    host: z.string().trim().min(1, "Enter a host name.").max(253),
+  }),
+  z.object({ intent: z.literal("remove-host"), host: z.string().min(1).max(253) }),
+]);

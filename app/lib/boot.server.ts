@@ -6,6 +6,7 @@ import { rootLogger } from "~/lib/request-context.server";
 import { purgeExpiredRecords } from "~/services/maintenance.server";
 import { shopifyWebhookJobHandlers } from "~/services/shopify-webhooks.server";
 import { dispatchDueEmails } from "~/services/emails.server";
+import { ingestJobHandlers } from "~/services/ingest.server";
 import { deliverWaitingOrders } from "~/services/deliveries.server";
 import { FULFILL_JOB_TYPE, fulfillDeliveredLines } from "~/services/shopify-fulfillment.server";
 import type { Job } from "~/db/schema";
@@ -42,6 +43,7 @@ export async function bootServer({ role }: { role: "web" | "worker" | "migrate" 
 /** The job types this build knows how to run; each domain module contributes its own. */
 const jobHandlers = {
   ...shopifyWebhookJobHandlers,
+  ...ingestJobHandlers,
   // Emails are rows drained by the dispatcher below; a job only asks for it to run now.
   "email.send": async () => ({ sent: await dispatchDueEmails(getDb()) }),
   [FULFILL_JOB_TYPE]: (job: Job) =>

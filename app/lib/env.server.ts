@@ -52,6 +52,13 @@ const envSchema = z.object({
   API_ACCESS_MODE: z.enum(["open", "approval"]).default("open"),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   API_UPLOAD_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(6),
+  /** Largest file a remote ingest (`POST /assets`) may fetch; default 5 GiB. */
+  INGEST_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 50)
+    .default(5 * 1024 ** 3),
   STORAGE_DRIVER: z.enum(["local", "s3"]).default("local"),
   /** auto = encrypt new files at rest on the local driver, not on S3 (use the bucket's SSE). */
   STORAGE_ENCRYPTION: z.enum(["auto", "on", "off"]).default("auto"),

@@ -40,6 +40,7 @@ export default function AdminLayout() {
         <Link to="/app/settings/webhooks">Webhooks</Link>
         <Link to="/app/settings/email">Email</Link>
         <Link to="/app/settings/delivery">Delivery</Link>
+        <Link to="/app/settings/integrations">Integrations</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

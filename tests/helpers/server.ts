@@ -60,6 +60,8 @@ export interface TestServer {
   /** `http://127.0.0.1:<port>` */
   url: string;
   port: number;
+  /** The server process id (e.g. to sample its memory from /proc/<pid>/status). */
+  pid: number;
   dataDir: string;
   /** The server's `DATABASE_URL` (undefined with PGlite). */
   databaseUrl?: string;
@@ -167,6 +169,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   const server: TestServer = {
     url,
     port,
+    pid: child.pid!,
     dataDir,
     databaseUrl: typeof env.DATABASE_URL === "string" ? env.DATABASE_URL : undefined,
     logs: () => [...lines],

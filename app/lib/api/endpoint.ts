@@ -31,7 +31,13 @@ export interface EndpointSpec {
   multipart?: { field: string; maxBytes: number };
   /** Cap on the JSON body (default 1 MiB): larger → 413 before parsing. */
   maxBodyBytes?: number;
-  success: { status: 200 | 201; description: string; schema: z.ZodType; example?: unknown };
+  /**
+   * Counts against the shop's upload rate limit (6/min) like a multipart upload does:
+   * for JSON requests that make us store a file (remote ingest).
+   */
+  uploadRateLimited?: boolean;
+  /** 202: accepted, the work continues in a job the client polls. */
+  success: { status: 200 | 201 | 202; description: string; schema: z.ZodType; example?: unknown };
   /** Errors this operation can answer besides the ones every operation can (401, 403, 429, 400). */
   errors: ApiErrorCode[];
 }

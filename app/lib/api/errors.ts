@@ -30,6 +30,7 @@ export const API_ERROR_CODES = {
   license_key_assigned: { status: 409, type: "conflict_error" },
   license_key_not_assigned: { status: 409, type: "conflict_error" },
   duplicate_license_keys: { status: 409, type: "conflict_error" },
+  job_finished: { status: 409, type: "conflict_error" },
   idempotency_request_in_progress: { status: 409, type: "idempotency_error" },
   // 413
   payload_too_large: { status: 413, type: "invalid_request_error" },
@@ -38,6 +39,7 @@ export const API_ERROR_CODES = {
   line_not_unique_delivery: { status: 422, type: "invalid_request_error" },
   order_without_email: { status: 422, type: "invalid_request_error" },
   order_without_lines: { status: 422, type: "invalid_request_error" },
+  ingest_host_not_allowed: { status: 422, type: "invalid_request_error" },
   // 429
   rate_limited: { status: 429, type: "rate_limit_error" },
   upload_rate_limited: { status: 429, type: "rate_limit_error" },

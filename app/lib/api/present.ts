@@ -4,6 +4,7 @@ import type { CreatedDownloadLink } from "~/services/download-links.server";
 import type { DownloadStats } from "~/services/download-stats.server";
 import type { DigitalProductDetail } from "~/services/digital-products.server";
 import type { FileDetail } from "~/services/files.server";
+import type { JobView } from "~/services/jobs.server";
 import type {
   KeyBatchResult,
   KeyValidation,
@@ -18,6 +19,7 @@ import type {
   emailMessageSchema,
   fileSchema,
   fileSummarySchema,
+  jobSchema,
   licenseKeySchema,
   orderLineSchema,
   orderSchema,
@@ -54,6 +56,28 @@ export function presentFile(file: FileDetail): z.input<typeof fileSchema> {
     ...(file.products ? { products: file.products } : {}),
     created_at: iso(file.createdAt),
     updated_at: iso(file.updatedAt),
+  };
+}
+
+export function presentJob({ job, file }: JobView): z.input<typeof jobSchema> {
+  return {
+    id: job.id,
+    type: job.type as z.input<typeof jobSchema>["type"],
+    status: job.status,
+    file_id: String((job.payload as { fileId?: string }).fileId ?? ""),
+    progress_bytes: job.progressBytes,
+    total_bytes: job.totalBytes,
+    attempts: job.attempts,
+    cancel_requested: job.cancelRequestedAt !== null,
+    result: job.status === "succeeded" && file ? { file: presentFile(file) } : null,
+    error:
+      job.status !== "succeeded" && job.error !== null
+        ? { code: job.errorCode ?? "internal_error", message: job.error }
+        : null,
+    created_at: iso(job.createdAt),
+    started_at: isoOrNull(job.startedAt),
+    finished_at: isoOrNull(job.finishedAt),
+    updated_at: iso(job.updatedAt),
   };
 }
 

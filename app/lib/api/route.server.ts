@@ -119,8 +119,7 @@ export function handle<S extends EndpointSpec>(
           if (Number.isFinite(declared) && declared > spec.multipart.maxBytes + 65_536) {
             throw tooLarge(spec.multipart.maxBytes);
           }
-          const uploads = await hitRateLimit(`upl:${auth.shopId}`, uploadRateLimitPerMinute());
-          if (!uploads.allowed) throw rateLimitError(uploads, "upload_rate_limited");
+          await hitUploadRateLimit(auth.shopId);
           rawBody = `multipart:${Number.isFinite(declared) ? declared : "chunked"}`;
         } else if (spec.body) {
           rawBody = await readJsonBody(request, spec.maxBodyBytes ?? 1_048_576);
@@ -133,6 +132,8 @@ export function handle<S extends EndpointSpec>(
             }
           }
           body = parseWith(spec.body, json, "body");
+          // After validation: a malformed request must not use up one of the shop's uploads.
+          if (spec.uploadRateLimited) await hitUploadRateLimit(auth.shopId);
         }
 
         const runHandler = async (): Promise<StoredResponse> => {
@@ -196,6 +197,12 @@ export function handle<S extends EndpointSpec>(
       }
     },
   };
+}
+
+/** File uploads share one per-shop budget (multipart, remote ingest): 429 past it. */
+async function hitUploadRateLimit(shopId: string): Promise<void> {
+  const uploads = await hitRateLimit(`upl:${shopId}`, uploadRateLimitPerMinute());
+  if (!uploads.allowed) throw rateLimitError(uploads, "upload_rate_limited");
 }
 
 function storedError(error: ApiError): StoredResponse {

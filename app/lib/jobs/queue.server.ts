@@ -79,6 +79,7 @@ export async function completeJob(db: Db, jobId: string, result: unknown): Promi
       status: "succeeded",
       result: (result ?? null) as Job["result"],
       error: null,
+      errorCode: null,
       lockedBy: null,
       finishedAt: sql`now()`,
       updatedAt: sql`now()`,
@@ -92,14 +93,40 @@ export function retryDelayMs(attempt: number, random = Math.random): number {
   return Math.round(base / 2 + random() * (base / 2));
 }
 
+/**
+ * A handler's failure with a stable code (kept in `jobs.error_code`, shown by the public
+ * jobs API). `retryable: false` fails the job at once: a retry cannot fix a checksum
+ * mismatch or a refused URL, only a network blip.
+ */
+export class JobError extends Error {
+  override name = "JobError";
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryable = false,
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown by a handler that stopped because `cancel_requested_at` was set. */
+export class JobCancelledError extends JobError {
+  override name = "JobCancelledError";
+  constructor(message = "Cancelled on request.") {
+    super("cancelled", message);
+  }
+}
+
 export async function failJob(db: Db, job: Job, error: unknown): Promise<"retrying" | "failed"> {
   const message = error instanceof Error ? error.message : String(error);
-  const exhausted = job.attempts >= job.maxAttempts;
+  const permanent = error instanceof JobError && !error.retryable;
+  const exhausted = permanent || job.attempts >= job.maxAttempts;
   await db
     .update(jobs)
     .set({
       status: exhausted ? "failed" : "queued",
       error: message.slice(0, 2000),
+      errorCode: error instanceof JobError ? error.code : null,
       lockedBy: null,
       runAt: exhausted ? job.runAt : new Date(Date.now() + retryDelayMs(job.attempts)),
       finishedAt: exhausted ? sql`now()` : null,
@@ -107,6 +134,21 @@ export async function failJob(db: Db, job: Job, error: unknown): Promise<"retryi
     })
     .where(eq(jobs.id, job.id));
   return exhausted ? "failed" : "retrying";
+}
+
+/** The handler honoured a cancellation request: the job ends `cancelled`, not failed. */
+export async function cancelRunningJob(db: Db, jobId: string, message: string): Promise<void> {
+  await db
+    .update(jobs)
+    .set({
+      status: "cancelled",
+      error: message.slice(0, 2000),
+      errorCode: "cancelled",
+      lockedBy: null,
+      finishedAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(jobs.id, jobId));
 }
 
 /** Puts back jobs whose worker stopped heartbeating (killed, crashed, partitioned). */

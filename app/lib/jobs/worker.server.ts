@@ -3,7 +3,15 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "~/db/client.server";
 import type { Job } from "~/db/schema";
 import { rootLogger } from "~/lib/request-context.server";
-import { claimNextJob, completeJob, failJob, heartbeatJob, requeueStaleJobs } from "./queue.server";
+import {
+  cancelRunningJob,
+  claimNextJob,
+  completeJob,
+  failJob,
+  heartbeatJob,
+  JobCancelledError,
+  requeueStaleJobs,
+} from "./queue.server";
 
 export type JobHandler = (job: Job, context: { db: Db; workerId: string }) => Promise<unknown>;
 
@@ -48,6 +56,11 @@ export function startWorker(options: WorkerOptions): () => Promise<void> {
       await completeJob(db, job.id, result);
       jobLogger.info({ duration_ms: Date.now() - started }, "job succeeded");
     } catch (error) {
+      if (error instanceof JobCancelledError) {
+        await cancelRunningJob(db, job.id, error.message);
+        jobLogger.info({ duration_ms: Date.now() - started }, "job cancelled");
+        return;
+      }
       const outcome = await failJob(db, job, error);
       jobLogger.warn({ err: error, outcome }, "job failed");
     } finally {

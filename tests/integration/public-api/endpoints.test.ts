@@ -7,6 +7,7 @@ import {
   downloadEvents,
   downloadLinkFiles,
   emailMessages,
+  files,
   jobs,
   licenseKeys,
   orderLineFiles,
@@ -25,6 +26,7 @@ import {
   createStoredFile,
 } from "../../helpers/factories";
 import { startServer, type TestServer } from "../../helpers/server";
+import { waitFor } from "../../helpers/wait";
 import { contractApi, expectError, loadContract, type Contract } from "./contract-helper";
 
 let server: TestServer;
@@ -35,7 +37,12 @@ let api: ReturnType<typeof contractApi>;
 
 beforeAll(async () => {
   server = await startServer({
-    env: { API_RATE_LIMIT_PER_MINUTE: "100000", API_UPLOAD_RATE_LIMIT_PER_MINUTE: "1000" },
+    env: {
+      API_RATE_LIMIT_PER_MINUTE: "100000",
+      API_UPLOAD_RATE_LIMIT_PER_MINUTE: "1000",
+      // Remote ingest fetches from this same server (its /healthz); see assets.test.ts.
+      INGEST_ALLOW_LOCALHOST: "1",
+    },
   });
   db = connectToServerDb(server);
   contract = await loadContract(server.url);
@@ -754,6 +761,36 @@ describe("order assignments and access", () => {
       json: { expires_at: "2099-01-01T00:00:00.000Z" },
     });
     expect(extended.body.data.lines[0].expires_at).toBe("2099-01-01T00:00:00.000Z");
+  });
+});
+
+describe("remote ingest (every case in assets.test.ts)", () => {
+  it("allowlist, ingest, job, cancel", async () => {
+    const put = await api("PUT", "/ingest-allowed-hosts", { json: { hosts: ["127.0.0.1"] } });
+    expect(put.body.data.hosts).toEqual(["127.0.0.1"]);
+    expect((await api("GET", "/ingest-allowed-hosts")).body.data.hosts).toEqual(["127.0.0.1"]);
+    const created = await api("POST", "/assets", { json: { url: `${server.url}/healthz` } });
+    expect(created.status, created.text).toBe(202);
+    const done = await waitFor(async () => {
+      const res = await api("GET", `/jobs/${created.body.data.id}`);
+      return res.body.data.status === "succeeded" ? res.body.data : null;
+    });
+    expect(done.result.file).toMatchObject({ name: "healthz", uploaded: true });
+    const [file] = await db
+      .insert(files)
+      .values({ shopId: shop.id, name: "later", storageKey: `${shop.id}/later`, source: "ingest" })
+      .returning();
+    const [queued] = await db
+      .insert(jobs)
+      .values({
+        shopId: shop.id,
+        type: "asset.ingest",
+        payload: { fileId: file!.id, url: `${server.url}/healthz` },
+        runAt: new Date(Date.now() + 3_600_000),
+      })
+      .returning();
+    const cancelled = await api("POST", `/jobs/${queued!.id}/cancel`);
+    expect(cancelled.body.data.status).toBe("cancelled");
   });
 });
 

@@ -3,6 +3,7 @@ import * as assignments from "./assignments";
 import * as digitalProducts from "./digital-products";
 import * as downloads from "./downloads";
 import * as files from "./files";
+import * as ingest from "./ingest";
 import * as licenseKeys from "./license-keys";
 import * as orders from "./orders";
 
@@ -10,6 +11,7 @@ export * from "./assignments";
 export * from "./digital-products";
 export * from "./downloads";
 export * from "./files";
+export * from "./ingest";
 export * from "./license-keys";
 export * from "./orders";
 
@@ -36,6 +38,11 @@ export const ENDPOINTS: EndpointSpec[] = [
   files.listFilesEndpoint,
   files.uploadFileEndpoint,
   files.deleteFileEndpoint,
+  ingest.createAssetEndpoint,
+  ingest.getJobEndpoint,
+  ingest.cancelJobEndpoint,
+  ingest.getIngestAllowedHostsEndpoint,
+  ingest.setIngestAllowedHostsEndpoint,
   downloads.createDownloadLinkEndpoint,
   downloads.downloadStatsEndpoint,
   downloads.customerDownloadsEndpoint,

@@ -1,0 +1,107 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { getDb } from "~/db/client.server";
+import { files, jobs, type FileRow, type Job } from "~/db/schema";
+import { INGEST_JOB_TYPES } from "~/lib/api/contract/ingest";
+import { ApiError, notFound } from "~/lib/api/errors";
+
+/**
+ * The public view of jobs: only the shop's own jobs of public types (remote ingest).
+ * Internal jobs (Shopify webhooks, fulfillment, email) are 404 like a missing id, so the
+ * API never reveals what else runs for a shop.
+ */
+
+export const PUBLIC_JOB_TYPES: readonly string[] = INGEST_JOB_TYPES;
+
+export interface JobView {
+  job: Job;
+  /** The ingested file once the job succeeded. */
+  file: FileRow | null;
+}
+
+async function findPublicJob(shopId: string, jobId: string): Promise<Job | null> {
+  const [job] = await getDb()
+    .select()
+    .from(jobs)
+    .where(
+      and(eq(jobs.shopId, shopId), eq(jobs.id, jobId), inArray(jobs.type, [...PUBLIC_JOB_TYPES])),
+    )
+    .limit(1);
+  return job ?? null;
+}
+
+export async function toJobView(shopId: string, job: Job): Promise<JobView> {
+  if (job.status !== "succeeded") return { job, file: null };
+  const fileId = String((job.result as { file_id?: string } | null)?.file_id ?? "");
+  const [file] = await getDb()
+    .select()
+    .from(files)
+    .where(and(eq(files.shopId, shopId), eq(files.id, fileId)))
+    .limit(1);
+  return { job, file: file ?? null };
+}
+
+export async function getPublicJob(shopId: string, jobId: string): Promise<JobView> {
+  const job = await findPublicJob(shopId, jobId);
+  if (!job) throw notFound("job", "job_id");
+  return toJobView(shopId, job);
+}
+
+/**
+ * Idempotent cancel. A queued job (never started, or waiting to retry) is cancelled in
+ * place and its file row withdrawn; a running job gets `cancel_requested_at`, which its
+ * worker sees within a second (it then deletes the partial bytes and ends `cancelled`).
+ * A job that already succeeded or failed cannot be cancelled: 409.
+ */
+export async function cancelPublicJob(shopId: string, jobId: string): Promise<JobView> {
+  const db = getDb();
+  const job = await findPublicJob(shopId, jobId);
+  if (!job) throw notFound("job", "job_id");
+  if (job.status === "cancelled") return { job, file: null };
+  if (job.status === "succeeded" || job.status === "failed") throw finishedError(job);
+
+  const scoped = and(eq(jobs.shopId, shopId), eq(jobs.id, jobId));
+  const cancelledNow = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(jobs)
+      .set({
+        status: "cancelled",
+        cancelRequestedAt: sql`coalesce(${jobs.cancelRequestedAt}, now())`,
+        error: "Cancelled on request.",
+        errorCode: "cancelled",
+        finishedAt: sql`now()`,
+      })
+      .where(and(scoped, eq(jobs.status, "queued")))
+      .returning();
+    if (!row) return null;
+    const fileId = String((row.payload as { fileId?: string }).fileId ?? "");
+    await tx
+      .update(files)
+      .set({ deletedAt: sql`now()` })
+      .where(and(eq(files.shopId, shopId), eq(files.id, fileId), eq(files.uploaded, false)));
+    return row;
+  });
+  if (cancelledNow) return { job: cancelledNow, file: null };
+
+  const [requested] = await db
+    .update(jobs)
+    .set({ cancelRequestedAt: sql`coalesce(${jobs.cancelRequestedAt}, now())` })
+    .where(and(scoped, eq(jobs.status, "running")))
+    .returning();
+  if (requested) return { job: requested, file: null };
+
+  // It finished between our read and our update.
+  const now = await findPublicJob(shopId, jobId);
+  if (!now) throw notFound("job", "job_id");
+  if (now.status === "cancelled") return { job: now, file: null };
+  if (now.status === "succeeded" || now.status === "failed") throw finishedError(now);
+  // Queued again (a stale running job was requeued) — one more round settles it.
+  return cancelPublicJob(shopId, jobId);
+}
+
+function finishedError(job: Job): ApiError {
+  return new ApiError(
+    "job_finished",
+    `This job already ${job.status === "succeeded" ? "succeeded" : "failed"}; only a queued or running job can be cancelled.`,
+    { param: "job_id" },
+  );
+}
