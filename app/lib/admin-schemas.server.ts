@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { DELIVERY_STATUS_VALUES, DL_ACCESS_VALUES, FINANCIAL_STATUS_VALUES } from "~/db/schema";
+import { readLicenseKeyFile } from "~/lib/license-key-file";
+import {
+  DELIVERY_STATUS_VALUES,
+  DL_ACCESS_VALUES,
+  FINANCIAL_STATUS_VALUES,
+  LICENSE_KEY_STATUS_VALUES,
+} from "~/db/schema";
 
 /**
  * Zod schemas of admin loaders and actions. Server-only (they import the DB schema's
@@ -68,22 +74,21 @@ export const webhookDeliveryActionSchema = z.object({
 /** The most keys one import may carry (the service's batch insert limit). */
 export const MAX_IMPORT_KEYS = 5000;
 
-/**
- * Keys from pasted text or an uploaded CSV/TXT: one key per line; for CSV the first
- * column (quotes removed); a header line (`key`, `license_key`) and blank lines dropped.
- */
+/** Keys from pasted text or an uploaded CSV/TXT (see `readLicenseKeyFile`). */
 export function parseLicenseKeyText(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((line) => {
-      const first = line.includes(",") ? line.split(",")[0]! : line;
-      return first
-        .trim()
-        .replace(/^"(.*)"$/, "$1")
-        .trim();
-    })
-    .filter((key, index) => key !== "" && !(index === 0 && /^(license_?)?keys?$/i.test(key)));
+  return readLicenseKeyFile(text).keys;
 }
+
+const importKeys = z
+  .string()
+  .max(2_000_000, "That is too much text for one import.")
+  .transform(parseLicenseKeyText)
+  .pipe(
+    z
+      .array(z.string().max(500, "A key may have at most 500 characters."))
+      .min(1, "Paste or upload at least one key.")
+      .max(MAX_IMPORT_KEYS, `Import at most ${MAX_IMPORT_KEYS} keys at a time.`),
+  );
 
 const keyId = z.string().min(1).max(100);
 
@@ -92,20 +97,35 @@ export const licenseKeyActionSchema = z.discriminatedUnion("intent", [
     intent: z.literal("import"),
     tag: z.string().trim().max(100, "Use at most 100 characters."),
     duplicates: z.enum(["skip", "create", "fail"]),
-    keys: z
+    keys: importKeys,
+  }),
+  z.object({
+    intent: z.literal("preview"),
+    tag: z.string().trim().max(100, "Use at most 100 characters."),
+    keys: z.string().max(2_000_000, "That is too much text for one import."),
+  }),
+  z.object({
+    intent: z.literal("set-threshold"),
+    tag: z.string().trim().min(1).max(100),
+    threshold: z
       .string()
-      .max(2_000_000, "That is too much text for one import.")
-      .transform(parseLicenseKeyText)
-      .pipe(
-        z
-          .array(z.string().max(500, "A key may have at most 500 characters."))
-          .min(1, "Paste or upload at least one key.")
-          .max(MAX_IMPORT_KEYS, `Import at most ${MAX_IMPORT_KEYS} keys at a time.`),
-      ),
+      .trim()
+      .regex(/^\d{0,7}$/, "Enter a whole number of keys, or leave it empty to turn alerts off."),
   }),
   z.object({ intent: z.literal("delete"), keyId }),
   z.object({ intent: z.literal("unassign"), keyId }),
 ]);
+
+/** License keys page query: pool, status filter, search, cursor (unknown values dropped). */
+export function parseLicenseKeysQuery(params: URLSearchParams) {
+  const status = params.get("status");
+  return {
+    pool: params.get("pool")?.slice(0, 100) || null,
+    status: oneOf(LICENSE_KEY_STATUS_VALUES, status ? [status] : [])[0],
+    q: params.get("q")?.trim().slice(0, 200) || undefined,
+    cursor: params.get("cursor")?.slice(0, 512) || undefined,
+  };
+}
 
 /** `?pool=` names a tag; the untagged pool has this reserved value. */
 export const UNTAGGED_POOL = "__untagged__";
