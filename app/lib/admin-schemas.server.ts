@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { readLicenseKeyFile } from "~/lib/license-key-file";
+import { TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES } from "~/lib/webhooks-out/events";
 import {
   DELIVERY_STATUS_VALUES,
   DL_ACCESS_VALUES,
@@ -66,10 +67,37 @@ export const webhookEndpointActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("test"), endpointId }),
 ]);
 
-export const webhookDeliveryActionSchema = z.object({
-  intent: z.literal("replay"),
-  deliveryId: z.string().min(1).max(100),
-});
+/** Actions of one endpoint's page: edit, rotate, enable/disable, test, replay. */
+export const webhookEndpointPageActionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("update"),
+    name: z.string().max(200),
+    url: z.string().max(4096),
+    "events[]": z.array(z.string().max(100)).max(20).default([]),
+  }),
+  z.object({
+    intent: z.literal("rotate"),
+    // Hours the old secret keeps signing too (0 = revoked at once).
+    graceHours: z.enum(["0", "24", "168"]),
+  }),
+  z.object({ intent: z.literal("set-enabled"), enabled: z.enum(["true", "false"]) }),
+  z.object({ intent: z.literal("test") }),
+  z.object({ intent: z.literal("replay"), deliveryId: z.string().min(1).max(100) }),
+]);
+
+const DELIVERY_STATUS_FILTERS = ["pending", "succeeded", "failed", "dead"] as const;
+
+/** Delivery log query of an endpoint page; unknown filter values are dropped. */
+export function parseWebhookDeliveriesQuery(params: URLSearchParams) {
+  const status = params.get("status");
+  const event = params.get("event");
+  return {
+    status: oneOf(DELIVERY_STATUS_FILTERS, status ? [status] : [])[0],
+    eventType: oneOf([...WEBHOOK_EVENT_TYPES, TEST_EVENT_TYPE] as const, event ? [event] : [])[0],
+    cursor: params.get("cursor")?.slice(0, 200) || undefined,
+    delivery: params.get("delivery")?.slice(0, 100) || null,
+  };
+}
 
 /** The most keys one import may carry (the service's batch insert limit). */
 export const MAX_IMPORT_KEYS = 5000;
