@@ -10,12 +10,19 @@ export function useUrlFilters() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const [query, setQueryState] = useState(params.get("q") ?? "");
+  // The URL of a navigation still in flight: a second change made before it lands (two
+  // filters set quickly) must build on it, not on the params of the last render.
+  const pending = useRef<string | null>(null);
+  useEffect(() => {
+    pending.current = null;
+  }, [params]);
   const apply = useCallback(
     (change: (next: URLSearchParams) => void) => {
-      const next = new URLSearchParams(params);
+      const next = new URLSearchParams(pending.current ?? params);
       next.delete("cursor");
       next.delete("before");
       change(next);
+      pending.current = next.toString();
       navigate(`?${next.toString()}`, { replace: true, preventScrollReset: true });
     },
     [params, navigate],
