@@ -9,11 +9,11 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { loadavg } from "node:os";
-import { sql } from "drizzle-orm";
 import getPort from "get-port";
 import { createApiToken } from "../tests/helpers/api-factories";
 import { closeDb, connectToServerDb, createShop } from "../tests/helpers/factories";
 import { startServer } from "../tests/helpers/server";
+import { seededOrderId, seedOrders } from "./_seed";
 import { percentile, pool } from "./_stats";
 
 const VALIDATE_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -136,18 +136,9 @@ export default async function apiBench() {
     baseline.kill("SIGTERM");
 
     // 2. Deep pagination: 200,000 orders (+ one line each), inserted in SQL.
-    await db.execute(sql`
-      insert into orders (id, shop_id, name, currency, financial_status, access_token, email, created_at)
-      select 'ord_' || lpad(i::text, 26, '0'), ${shop.id}, '#' || i, 'USD', 'PAID', md5(i::text || ${shop.id}),
-             'buyer' || (i % 5000) || '@example.com', now() - make_interval(secs => ${ORDERS} - i)
-      from generate_series(1, ${ORDERS}) as i`);
-    await db.execute(sql`
-      insert into order_lines (id, shop_id, order_id, title, price_cents)
-      select 'line_' || lpad(i::text, 25, '0'), ${shop.id}, 'ord_' || lpad(i::text, 26, '0'), 'Bench Book', 1900
-      from generate_series(1, ${ORDERS}) as i`);
-    await db.execute(sql`analyze orders; analyze order_lines`);
+    await seedOrders(db, shop.id, ORDERS);
     const DEPTH = Math.floor(ORDERS / 2);
-    const depthId = `ord_${String(ORDERS - DEPTH).padStart(26, "0")}`;
+    const depthId = seededOrderId(ORDERS - DEPTH);
     const deepCursor = Buffer.from(JSON.stringify({ s: "-id", i: depthId })).toString("base64url");
     const time = async (path: string, n = 60) => {
       const samples: number[] = [];

@@ -1,6 +1,13 @@
 import { z } from "zod";
-import { DELIVERY_STATUS_VALUES, DL_ACCESS_VALUES, FINANCIAL_STATUS_VALUES } from "~/db/schema";
+import { readLicenseKeyFile } from "~/lib/license-key-file";
 import { MAX_EXPIRY_EXTENSION_DAYS, MAX_GRANT_DOWNLOADS } from "~/lib/order-limits";
+import { TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES } from "~/lib/webhooks-out/events";
+import {
+  DELIVERY_STATUS_VALUES,
+  DL_ACCESS_VALUES,
+  FINANCIAL_STATUS_VALUES,
+  LICENSE_KEY_STATUS_VALUES,
+} from "~/db/schema";
 
 /**
  * Zod schemas of admin loaders and actions. Server-only (they import the DB schema's
@@ -126,30 +133,56 @@ export const webhookEndpointActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("test"), endpointId }),
 ]);
 
-export const webhookDeliveryActionSchema = z.object({
-  intent: z.literal("replay"),
-  deliveryId: z.string().min(1).max(100),
-});
+/** Actions of one endpoint's page: edit, rotate, enable/disable, test, replay. */
+export const webhookEndpointPageActionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("update"),
+    name: z.string().max(200),
+    url: z.string().max(4096),
+    "events[]": z.array(z.string().max(100)).max(20).default([]),
+  }),
+  z.object({
+    intent: z.literal("rotate"),
+    // Hours the old secret keeps signing too (0 = revoked at once).
+    graceHours: z.enum(["0", "24", "168"]),
+  }),
+  z.object({ intent: z.literal("set-enabled"), enabled: z.enum(["true", "false"]) }),
+  z.object({ intent: z.literal("test") }),
+  z.object({ intent: z.literal("replay"), deliveryId: z.string().min(1).max(100) }),
+]);
+
+const DELIVERY_STATUS_FILTERS = ["pending", "succeeded", "failed", "dead"] as const;
+
+/** Delivery log query of an endpoint page; unknown filter values are dropped. */
+export function parseWebhookDeliveriesQuery(params: URLSearchParams) {
+  const status = params.get("status");
+  const event = params.get("event");
+  return {
+    status: oneOf(DELIVERY_STATUS_FILTERS, status ? [status] : [])[0],
+    eventType: oneOf([...WEBHOOK_EVENT_TYPES, TEST_EVENT_TYPE] as const, event ? [event] : [])[0],
+    cursor: params.get("cursor")?.slice(0, 200) || undefined,
+    delivery: params.get("delivery")?.slice(0, 100) || null,
+  };
+}
 
 /** The most keys one import may carry (the service's batch insert limit). */
 export const MAX_IMPORT_KEYS = 5000;
 
-/**
- * Keys from pasted text or an uploaded CSV/TXT: one key per line; for CSV the first
- * column (quotes removed); a header line (`key`, `license_key`) and blank lines dropped.
- */
+/** Keys from pasted text or an uploaded CSV/TXT (see `readLicenseKeyFile`). */
 export function parseLicenseKeyText(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((line) => {
-      const first = line.includes(",") ? line.split(",")[0]! : line;
-      return first
-        .trim()
-        .replace(/^"(.*)"$/, "$1")
-        .trim();
-    })
-    .filter((key, index) => key !== "" && !(index === 0 && /^(license_?)?keys?$/i.test(key)));
+  return readLicenseKeyFile(text).keys;
 }
+
+const importKeys = z
+  .string()
+  .max(2_000_000, "That is too much text for one import.")
+  .transform(parseLicenseKeyText)
+  .pipe(
+    z
+      .array(z.string().max(500, "A key may have at most 500 characters."))
+      .min(1, "Paste or upload at least one key.")
+      .max(MAX_IMPORT_KEYS, `Import at most ${MAX_IMPORT_KEYS} keys at a time.`),
+  );
 
 const keyId = z.string().min(1).max(100);
 
@@ -158,20 +191,35 @@ export const licenseKeyActionSchema = z.discriminatedUnion("intent", [
     intent: z.literal("import"),
     tag: z.string().trim().max(100, "Use at most 100 characters."),
     duplicates: z.enum(["skip", "create", "fail"]),
-    keys: z
+    keys: importKeys,
+  }),
+  z.object({
+    intent: z.literal("preview"),
+    tag: z.string().trim().max(100, "Use at most 100 characters."),
+    keys: z.string().max(2_000_000, "That is too much text for one import."),
+  }),
+  z.object({
+    intent: z.literal("set-threshold"),
+    tag: z.string().trim().min(1).max(100),
+    threshold: z
       .string()
-      .max(2_000_000, "That is too much text for one import.")
-      .transform(parseLicenseKeyText)
-      .pipe(
-        z
-          .array(z.string().max(500, "A key may have at most 500 characters."))
-          .min(1, "Paste or upload at least one key.")
-          .max(MAX_IMPORT_KEYS, `Import at most ${MAX_IMPORT_KEYS} keys at a time.`),
-      ),
+      .trim()
+      .regex(/^\d{0,7}$/, "Enter a whole number of keys, or leave it empty to turn alerts off."),
   }),
   z.object({ intent: z.literal("delete"), keyId }),
   z.object({ intent: z.literal("unassign"), keyId }),
 ]);
+
+/** License keys page query: pool, status filter, search, cursor (unknown values dropped). */
+export function parseLicenseKeysQuery(params: URLSearchParams) {
+  const status = params.get("status");
+  return {
+    pool: params.get("pool")?.slice(0, 100) || null,
+    status: oneOf(LICENSE_KEY_STATUS_VALUES, status ? [status] : [])[0],
+    q: params.get("q")?.trim().slice(0, 200) || undefined,
+    cursor: params.get("cursor")?.slice(0, 512) || undefined,
+  };
+}
 
 /** `?pool=` names a tag; the untagged pool has this reserved value. */
 export const UNTAGGED_POOL = "__untagged__";

@@ -1,15 +1,22 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Layout, Page } from "@shopify/polaris";
 import { requireAdminShop } from "~/lib/admin.server";
 import { actionSuccess, parseForm, runServiceAction } from "~/lib/admin-actions.server";
-import { licenseKeyActionSchema, UNTAGGED_POOL } from "~/lib/admin-schemas.server";
+import {
+  licenseKeyActionSchema,
+  parseLicenseKeysQuery,
+  UNTAGGED_POOL,
+} from "~/lib/admin-schemas.server";
 import { ApiError } from "~/lib/api/errors";
+import { readLicenseKeyFile } from "~/lib/license-key-file";
 import {
   createLicenseKeys,
   deleteLicenseKey,
   listLicenseKeyPools,
   listLicenseKeys,
+  previewLicenseKeyImport,
+  setLicenseKeyPoolThreshold,
   unassignLicenseKey,
 } from "~/services/license-keys.server";
 import { CursorPagination } from "~/components/admin/CursorPagination";
@@ -18,6 +25,7 @@ import {
   LicenseKeyPoolsCard,
   type LicenseKeyPoolView,
 } from "~/components/admin/LicenseKeyPoolsCard";
+import { LicenseKeyPoolSettingsCard } from "~/components/admin/LicenseKeyPoolSettingsCard";
 import { LicenseKeysTable, type LicenseKeyView } from "~/components/admin/LicenseKeysTable";
 
 const PAGE_SIZE = 25;
@@ -27,13 +35,22 @@ export const meta = () => [{ title: "License keys · Handoff" }];
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdminShop(request);
   const search = new URL(request.url).searchParams;
-  const pools: LicenseKeyPoolView[] = (await listLicenseKeyPools(shop.id)).map((p) => ({
-    param: p.tag ?? UNTAGGED_POOL,
-    label: p.tag ?? "Untagged",
-    available: p.available,
-    assigned: p.assigned,
-  }));
-  const requested = search.get("pool");
+  const query = parseLicenseKeysQuery(search);
+  const pools: LicenseKeyPoolView[] = (await listLicenseKeyPools(shop.id)).map((p) => {
+    const thresholds = p.products
+      .map((product) => product.lowStockThreshold)
+      .filter((t): t is number => t !== null);
+    return {
+      param: p.tag ?? UNTAGGED_POOL,
+      label: p.tag ?? "Untagged",
+      available: p.available,
+      assigned: p.assigned,
+      products: p.products.map((product) => product.name),
+      // Products of one pool share the level the admin sets; show the strictest if not.
+      threshold: thresholds.length ? Math.max(...thresholds) : null,
+    };
+  });
+  const requested = query.pool;
   const pool = pools.find((p) => p.param === requested) ?? pools[0] ?? null;
   let keys: LicenseKeyView[] = [];
   let nextCursor: string | null = null;
@@ -44,10 +61,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
         shop.id,
         {
           limit: PAGE_SIZE,
-          cursor: search.get("cursor")?.slice(0, 512) || undefined,
+          cursor: query.cursor,
           sort: "-created_at",
         },
-        { tag: pool.param === UNTAGGED_POOL ? null : pool.param },
+        { tag: pool.param === UNTAGGED_POOL ? null : pool.param, status: query.status, q: query.q },
       );
       keys = page.data.map((k) => ({
         id: k.id,
@@ -62,7 +79,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       error = e.message;
     }
   }
-  return { pools, pool, keys, nextCursor, error };
+  return { pools, pool, keys, nextCursor, error, filtered: Boolean(query.q || query.status) };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -84,6 +101,28 @@ export const action = async ({ request }: ActionFunctionArgs) => {
           });
           return actionSuccess(input.intent, `${result.created} keys imported`, result);
         }
+        case "preview": {
+          const file = readLicenseKeyFile(input.keys);
+          const preview = await previewLicenseKeyImport(shop.id, {
+            keys: file.keys,
+            tag: input.tag || null,
+          });
+          return actionSuccess(input.intent, `${file.keys.length} keys read`, {
+            ...preview,
+            delimiter: file.delimiter,
+            column: file.column,
+            header: file.header,
+            sample: file.sample,
+          });
+        }
+        case "set-threshold": {
+          const threshold = input.threshold === "" ? null : Number(input.threshold);
+          await setLicenseKeyPoolThreshold(shop.id, input.tag, threshold);
+          return actionSuccess(
+            input.intent,
+            threshold === null ? "Low-stock alert turned off" : "Low-stock threshold saved",
+          );
+        }
         case "delete":
           await deleteLicenseKey(shop.id, input.keyId);
           return actionSuccess(input.intent, "Key deleted");
@@ -93,12 +132,17 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       }
     },
     // A rejected batch (`fail` mode) names `keys`: show it under the keys field.
-    { keys: "keys" },
+    { keys: "keys", threshold: "threshold" },
   );
 };
 
 export default function LicenseKeys() {
-  const { pools, pool, keys, nextCursor, error } = useLoaderData<typeof loader>();
+  const { pools, pool, keys, nextCursor, error, filtered } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const location = useLocation();
+  // Searching or paging: keep the table in place and show it loading (no layout shift).
+  const loading =
+    navigation.state === "loading" && navigation.location.pathname === location.pathname;
   return (
     <Page title="License keys" backAction={{ content: "Home", url: "/app" }}>
       <Layout>
@@ -114,7 +158,13 @@ export default function LicenseKeys() {
             ) : null}
             {pool ? (
               <>
-                <LicenseKeysTable title={`Keys in ${pool.label}`} keys={keys} />
+                <LicenseKeyPoolSettingsCard key={pool.param} pool={pool} />
+                <LicenseKeysTable
+                  title={`Keys in ${pool.label}`}
+                  keys={keys}
+                  loading={loading}
+                  filtered={filtered}
+                />
                 <CursorPagination nextCursor={nextCursor} label="Keys" />
               </>
             ) : null}

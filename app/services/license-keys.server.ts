@@ -1,4 +1,4 @@
-import { and, count, desc, eq, ilike, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import { getDb, queryRows, type DbOrTx } from "~/db/client.server";
 import {
   customers,
@@ -11,7 +11,9 @@ import {
 } from "~/db/schema";
 import { ApiError, notFound } from "~/lib/api/errors";
 import { keyset, scopedWhere, toPage, type Page, type PageRequest } from "~/lib/api/pagination";
+import { csvRow } from "~/lib/csv";
 import { newId } from "~/lib/ids";
+import { repeatedKeys } from "~/lib/license-key-file";
 import { escapeLike } from "./digital-products.server";
 import { findOrderByName, queueDeliveryEmail } from "./orders.server";
 
@@ -52,16 +54,28 @@ export async function listLicenseKeys(
   );
 }
 
+export interface LicenseKeyPoolProduct {
+  id: string;
+  name: string;
+  lowStockThreshold: number | null;
+  lowStockNotifiedAt: Date | null;
+}
+
 export interface LicenseKeyPool {
   /** The pool name; null is the untagged pool. */
   tag: string | null;
   available: number;
   assigned: number;
+  /** Digital products drawing from this pool (by `license_key_tag`). */
+  products: LicenseKeyPoolProduct[];
 }
 
-/** Every pool of the shop with its counts (one GROUP BY on the shop's keys). */
+/**
+ * Every pool of the shop with its counts (one GROUP BY on the shop's keys), plus the pools
+ * named by a product's `license_key_tag` that hold no key yet (a product waiting for keys).
+ */
 export async function listLicenseKeyPools(shopId: string): Promise<LicenseKeyPool[]> {
-  const rows = await getDb()
+  const counts = await getDb()
     .select({
       tag: licenseKeys.tag,
       available: sql<number>`count(*) filter (where ${licenseKeys.status} = 'available')`.mapWith(
@@ -73,9 +87,167 @@ export async function listLicenseKeyPools(shopId: string): Promise<LicenseKeyPoo
     })
     .from(licenseKeys)
     .where(eq(licenseKeys.shopId, shopId))
-    .groupBy(licenseKeys.tag)
-    .orderBy(sql`${licenseKeys.tag} asc nulls first`);
-  return rows;
+    .groupBy(licenseKeys.tag);
+  const products = await getDb()
+    .select({
+      id: digitalProducts.id,
+      name: digitalProducts.name,
+      tag: digitalProducts.licenseKeyTag,
+      lowStockThreshold: digitalProducts.lowStockThreshold,
+      lowStockNotifiedAt: digitalProducts.lowStockNotifiedAt,
+    })
+    .from(digitalProducts)
+    .where(
+      and(
+        eq(digitalProducts.shopId, shopId),
+        isNotNull(digitalProducts.licenseKeyTag),
+        eq(digitalProducts.isArchived, false),
+      ),
+    )
+    .orderBy(asc(digitalProducts.name), asc(digitalProducts.id));
+  const pools = new Map<string | null, LicenseKeyPool>();
+  for (const c of counts) pools.set(c.tag, { ...c, products: [] });
+  for (const { tag, ...product } of products) {
+    const pool = pools.get(tag) ?? { tag, available: 0, assigned: 0, products: [] };
+    pool.products.push(product);
+    pools.set(tag, pool);
+  }
+  // Untagged first, then by name (the order `?pool=` defaults rely on).
+  return [...pools.values()].sort((a, b) =>
+    a.tag === null ? -1 : b.tag === null ? 1 : a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0,
+  );
+}
+
+/**
+ * Sets the low-stock alert level of every product drawing from pool `tag` (null turns
+ * the alert off). The alert is re-armed when the pool is now above the new level.
+ */
+export async function setLicenseKeyPoolThreshold(
+  shopId: string,
+  tag: string,
+  threshold: number | null,
+): Promise<{ products: number }> {
+  if (threshold !== null && (!Number.isInteger(threshold) || threshold < 0)) {
+    throw new ApiError("validation_failed", "The threshold must be a whole number of keys.", {
+      param: "threshold",
+    });
+  }
+  return getDb().transaction(async (tx) => {
+    const updated = await tx
+      .update(digitalProducts)
+      .set({ lowStockThreshold: threshold })
+      .where(and(eq(digitalProducts.shopId, shopId), eq(digitalProducts.licenseKeyTag, tag)))
+      .returning({ id: digitalProducts.id });
+    if (updated.length === 0) {
+      throw new ApiError(
+        "validation_failed",
+        "No digital product draws from this pool: set the product's license key tag first.",
+        { param: "threshold" },
+      );
+    }
+    await rearmLowStockAlerts(tx, shopId, tag);
+    return { products: updated.length };
+  });
+}
+
+/**
+ * Clears `low_stock_notified_at` of the pool's products whose pool is back above their
+ * threshold, so the next drop notifies again. Called wherever a pool can grow: import,
+ * unassign, threshold change. (Delivery sets the flag; nothing cleared it before.)
+ */
+export async function rearmLowStockAlerts(
+  db: DbOrTx,
+  shopId: string,
+  tag: string | null,
+): Promise<number> {
+  if (tag === null) return 0; // products draw only from tagged pools
+  const rows = await db
+    .update(digitalProducts)
+    .set({ lowStockNotifiedAt: null })
+    .where(
+      and(
+        eq(digitalProducts.shopId, shopId),
+        eq(digitalProducts.licenseKeyTag, tag),
+        isNotNull(digitalProducts.lowStockNotifiedAt),
+        sql`(select count(*) from ${licenseKeys}
+             where ${licenseKeys.shopId} = ${shopId} and ${licenseKeys.tag} = ${tag}
+               and ${licenseKeys.status} = 'available')
+            > coalesce(${digitalProducts.lowStockThreshold}, -1)`,
+      ),
+    )
+    .returning({ id: digitalProducts.id });
+  return rows.length;
+}
+
+export interface KeyImportPreview {
+  /** Values read (blank ones dropped). */
+  total: number;
+  /** Values that appear more than once in the file (each listed once). */
+  repeatedInFile: string[];
+  /** Distinct values already in the pool (up to `sampleLimit` listed, all counted). */
+  inPool: { count: number; sample: string[] };
+  /** What `skip` mode would create. */
+  newKeys: number;
+}
+
+/** What importing `keys` into pool `tag` would do, without writing anything. */
+export async function previewLicenseKeyImport(
+  shopId: string,
+  { keys, tag = null }: { keys: string[]; tag?: string | null },
+  sampleLimit = 20,
+): Promise<KeyImportPreview> {
+  const distinct = [...new Set(keys)];
+  const existing =
+    distinct.length === 0
+      ? []
+      : await queryRows<{ key: string }>(
+          getDb(),
+          sql`select key from license_keys
+              where shop_id = ${shopId} and tag is not distinct from ${tag}::text
+                and key in (select jsonb_array_elements_text(${JSON.stringify(distinct)}::jsonb))`,
+        );
+  return {
+    total: keys.length,
+    repeatedInFile: repeatedKeys(keys),
+    inPool: { count: existing.length, sample: existing.slice(0, sampleLimit).map((r) => r.key) },
+    newKeys: distinct.length - existing.length,
+  };
+}
+
+/** Rows fetched per round trip while exporting (keyset, so each page costs the same). */
+const EXPORT_BATCH = 1000;
+
+/**
+ * The keys of a pool (and optional status/search filter) as CSV, streamed page by page:
+ * `key,pool,status,order,assigned_at,created_at`. Cells are escaped and guarded against
+ * formula injection (`csvCell`).
+ */
+export async function* exportLicenseKeysCsv(
+  shopId: string,
+  filters: { status?: LicenseKeyStatus; tag?: string | null; q?: string } = {},
+): AsyncGenerator<string> {
+  yield csvRow(["key", "pool", "status", "order", "assigned_at", "created_at"]);
+  let cursor: string | undefined;
+  do {
+    const page = await listLicenseKeys(
+      shopId,
+      { limit: EXPORT_BATCH, cursor, sort: "created_at" },
+      filters,
+    );
+    yield page.data
+      .map((k) =>
+        csvRow([
+          k.key,
+          k.tag ?? "",
+          k.status,
+          k.orderName ?? "",
+          k.assignedAt?.toISOString() ?? "",
+          k.createdAt.toISOString(),
+        ]),
+      )
+      .join("");
+    cursor = page.pagination.next_cursor ?? undefined;
+  } while (cursor);
 }
 
 export interface KeyValidation {
@@ -175,6 +347,7 @@ export async function createLicenseKeys(
         })
       : await insert(getDb());
 
+  if (inserted.length > 0) await rearmLowStockAlerts(getDb(), shopId, tag);
   const created = new Set(inserted.map((r) => r.key));
   // Values already in the pool, then values repeated inside the batch (each extra copy).
   const seen = new Set<string>();
@@ -311,6 +484,7 @@ export async function unassignLicenseKey(shopId: string, keyId: string): Promise
       .set({ status: "available", orderId: null, orderLineId: null, assignedAt: null })
       .where(and(eq(licenseKeys.shopId, shopId), eq(licenseKeys.id, keyId)));
     if (key.orderLineId) await refreshLineKeyStatus(tx, shopId, key.orderLineId);
+    await rearmLowStockAlerts(tx, shopId, key.tag);
     return loadKey(tx, shopId, keyId);
   });
 }

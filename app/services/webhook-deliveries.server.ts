@@ -51,6 +51,8 @@ const listSchema = z.object({
   limit: z.number().int().min(1).max(100).default(25),
   cursor: z.string().max(200).optional(),
   status: z.enum(["pending", "succeeded", "failed", "dead"]).optional(),
+  /** An event type (`digital_order.purchased`, `test`…). */
+  eventType: z.string().min(1).max(100).optional(),
 });
 
 interface Cursor {
@@ -105,7 +107,7 @@ export async function listWebhookDeliveries(
     const issue = parsed.error.issues[0]!;
     throw new ApiError("validation_failed", issue.message, { param: issue.path.join(".") });
   }
-  const { limit, cursor, status } = parsed.data;
+  const { limit, cursor, status, eventType } = parsed.data;
   const after = cursor ? decodeCursor(cursor) : null;
   const db = getDb();
   const [endpoint] = await db
@@ -124,6 +126,7 @@ export async function listWebhookDeliveries(
         eq(webhookDeliveries.shopId, shopId),
         eq(webhookDeliveries.endpointId, endpointId),
         status ? eq(webhookDeliveries.status, status) : undefined,
+        eventType ? eq(webhookEvents.type, eventType) : undefined,
         after && afterDate
           ? or(
               lt(webhookDeliveries.createdAt, afterDate),

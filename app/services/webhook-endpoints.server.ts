@@ -5,6 +5,7 @@ import { webhookEndpoints, type WebhookEndpoint } from "~/db/schema";
 import { ApiError, notFound } from "~/lib/api/errors";
 import { webhookUrlPolicy } from "~/lib/webhooks-out/config.server";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "~/lib/webhooks-out/events";
+import { sealSecret } from "~/lib/secret-box.server";
 import { generateWebhookSecret } from "~/lib/webhooks-out/signing";
 import {
   checkWebhookUrl,
@@ -14,7 +15,8 @@ import {
 
 /**
  * Merchant webhook endpoints (Settings > Webhooks). The `whsec_…` secret is returned by
- * `createWebhookEndpoint` and `rotateWebhookEndpointSecret` only; no read returns it.
+ * `createWebhookEndpoint` and `rotateWebhookEndpointSecret` only; no read returns it, and
+ * the column holds it sealed with the app's key (`app/lib/secret-box.server.ts`).
  * URLs are checked by the SSRF guard here (so the admin gets a clear 400) and again on
  * every delivery (DNS can change after creation).
  */
@@ -119,7 +121,13 @@ export async function createWebhookEndpoint(
   const secret = generateWebhookSecret();
   const [row] = await getDb()
     .insert(webhookEndpoints)
-    .values({ shopId, name: data.name, url, events: data.events, secret })
+    .values({
+      shopId,
+      name: data.name,
+      url,
+      events: data.events,
+      secret: await sealSecret("webhook_endpoint", secret),
+    })
     .returning();
   return { endpoint: toWebhookEndpointSummary(row!), secret };
 }
@@ -222,7 +230,8 @@ export async function rotateWebhookEndpointSecret(
   const [row] = await getDb()
     .update(webhookEndpoints)
     .set({
-      secret,
+      secret: await sealSecret("webhook_endpoint", secret),
+      // The old value moves as stored (sealed, or a legacy plaintext row): both read back.
       previousSecret: expiresAt ? sql`${webhookEndpoints.secret}` : null,
       previousSecretExpiresAt: expiresAt,
     })

@@ -1,23 +1,17 @@
 import { createHmac } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import AxeBuilder from "@axe-core/playwright";
 import { eq } from "drizzle-orm";
-import type { Page } from "@playwright/test";
 import { webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints } from "~/db/schema";
+import { expectNoSeriousA11yViolations } from "./axe";
 import { test, expect } from "./fixtures";
 import { closeDb, connectToServerDb, createOfflineSession, createShop } from "../helpers/factories";
 
 // Loopback receivers are allowed only with this dev/test setting (docs/webhooks.md).
-test.use({ serverOptions: { env: { WEBHOOKS_ALLOW_LOCALHOST: "1" } } });
-
-async function expectNoSeriousA11yViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-  expect(serious).toEqual([]);
-}
+// A generous boot timeout: migrations take over 30 s when the shared machine is loaded.
+test.use({
+  serverOptions: { env: { WEBHOOKS_ALLOW_LOCALHOST: "1" }, healthTimeoutMs: 150_000 },
+});
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -43,12 +37,18 @@ async function startReceiver() {
   };
 }
 
-test("webhooks: add an endpoint (secret once), send a test, see the log, replay, disable, delete", async ({
+const signatureOf = (secret: string, received: Received) =>
+  createHmac("sha256", secret)
+    .update(`${String(received.headers["x-webhook-timestamp"])}.${received.body}`)
+    .digest("hex");
+
+test("webhooks: add an endpoint (secret once), send a test, log with filters, replay, edit, rotate, re-enable, delete", async ({
   page,
   server,
   adminUrl,
   saveScreenshot,
 }) => {
+  test.setTimeout(180_000); // one long flow on a shared 2-core machine
   const db = connectToServerDb(server);
   const receiver = await startReceiver();
   try {
@@ -83,8 +83,10 @@ test("webhooks: add an endpoint (secret once), send a test, see the log, replay,
       url: receiver.url,
       events: ["digital_order.purchased"],
       enabled: true,
-      secret,
     });
+    // Stored sealed with the app's key, never as the plaintext we were shown.
+    expect(endpoint!.secret).toMatch(/^enc:v1:/);
+    expect(endpoint!.secret).not.toContain(secret.slice(6));
     await saveScreenshot("admin-webhooks-created");
 
     // Send test: the worker delivers it, signed with the secret we were shown.
@@ -98,12 +100,14 @@ test("webhooks: add an endpoint (secret once), send a test, see the log, replay,
       createHmac("sha256", secret).update(`${timestamp}.${test1.body}`).digest("hex"),
     );
     const eventId = JSON.parse(test1.body).id as string;
+    const endpointRow = async () =>
+      (await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpoint!.id)))[0]!;
 
     // Delivery log: status, duration and the answer's snippet, then replay.
     await page.getByRole("link", { name: "CRM" }).click();
     await expect(page.getByRole("heading", { name: "CRM" })).toBeVisible();
     await expect(page.getByText(eventId)).toBeVisible();
-    await expect(page.getByText("Succeeded")).toBeVisible();
+    await expect(page.locator("td").getByText("Succeeded")).toBeVisible();
     await page.getByRole("link", { name: `View attempts of ${eventId}` }).click();
     await expect(page.getByText(`Attempts for ${eventId}`)).toBeVisible();
     await expect(page.getByText("ok from receiver")).toBeVisible();
@@ -132,6 +136,68 @@ test("webhooks: add an endpoint (secret once), send a test, see the log, replay,
           ).length,
       )
       .toBe(2);
+
+    // Filters of the log live in the URL; a filter with no match says so.
+    await page.getByRole("combobox", { name: "Delivery status" }).selectOption("dead");
+    await expect(page.getByText("No delivery matches these filters.")).toBeVisible();
+    await expect(page).toHaveURL(/status=dead/);
+    await page.getByRole("combobox", { name: "Delivery status" }).selectOption("");
+    await page.getByRole("combobox", { name: "Event" }).selectOption("test");
+    await expect(page.getByText(eventId)).toBeVisible();
+
+    // Edit: a private address is refused inline by the SSRF guard, nothing is saved.
+    const urlField = page.getByRole("textbox", { name: "URL" });
+    await urlField.fill("https://192.168.1.10/hook");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByText(/private|not allowed|refused/i).first()).toBeVisible();
+    expect((await endpointRow()).url).toBe(receiver.url);
+    await urlField.fill(receiver.url);
+    await page.getByRole("checkbox", { name: /file\.downloaded/ }).check();
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Endpoint saved" })).toBeVisible();
+    await expect
+      .poll(async () => (await endpointRow()).events)
+      .toEqual(["digital_order.purchased", "file.downloaded"]);
+
+    // Rotate, keyboard only, revoking the old secret at once: the next delivery is signed
+    // with the new secret (shown once) and no longer with the old one.
+    await page.getByRole("button", { name: "Rotate secret" }).focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("radio", { name: "Revoke the old secret now" }).focus();
+    await page.keyboard.press("Space");
+    await dialog.getByRole("button", { name: "Rotate secret" }).focus();
+    await page.keyboard.press("Enter");
+    const rotatedField = page.getByRole("textbox", { name: "Signing secret" });
+    await expect(rotatedField).toHaveValue(/^whsec_/);
+    const newSecret = await rotatedField.inputValue();
+    expect(newSecret).not.toBe(secret);
+    const rotated = await endpointRow();
+    expect(rotated.secret).toMatch(/^enc:v1:/);
+    expect(rotated.previousSecret).toBeNull();
+    await expectNoSeriousA11yViolations(page);
+    await saveScreenshot("admin-webhook-endpoint-rotated");
+    await page.getByRole("button", { name: "Send test", exact: true }).click();
+    await expect.poll(() => receiver.received.length, { timeout: 15_000 }).toBe(3);
+    const afterRotate = receiver.received[2]!;
+    expect(afterRotate.headers["x-webhook-signature"]).toBe(signatureOf(newSecret, afterRotate));
+    expect(afterRotate.headers["x-webhook-signature"]).not.toBe(signatureOf(secret, afterRotate));
+
+    // An auto-disabled endpoint: re-enabling resets its failure count.
+    await db
+      .update(webhookEndpoints)
+      .set({
+        enabled: false,
+        disabledAt: new Date(),
+        disabledReason: "Disabled after 15 failed deliveries in a row.",
+        consecutiveFailures: 15,
+      })
+      .where(eq(webhookEndpoints.id, endpoint!.id));
+    await page.goto(await adminUrl(shop.domain, `/app/settings/webhooks/${endpoint!.id}`));
+    await expect(page.getByText("Failed deliveries in a row: 15")).toBeVisible();
+    await page.getByRole("button", { name: "Enable", exact: true }).click();
+    await expect(page.getByText("Failed deliveries in a row: 0")).toBeVisible();
+    expect(await endpointRow()).toMatchObject({ enabled: true, consecutiveFailures: 0 });
 
     // Disable and re-enable, then delete (confirmed).
     await page.getByRole("link", { name: "Webhooks" }).first().click();

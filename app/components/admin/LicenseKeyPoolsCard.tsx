@@ -6,6 +6,10 @@ export interface LicenseKeyPoolView {
   label: string;
   available: number;
   assigned: number;
+  /** Names of the digital products drawing from the pool. */
+  products: string[];
+  /** Low-stock alert level of those products; null = no alert. */
+  threshold: number | null;
 }
 
 export function LicenseKeyPoolsCard({
@@ -57,9 +61,15 @@ export function LicenseKeyPoolsCard({
                 as="span"
                 alignment="end"
                 numeric
-                tone={pool.available === 0 ? "critical" : undefined}
+                tone={
+                  pool.available === 0 ||
+                  (pool.threshold !== null && pool.available <= pool.threshold)
+                    ? "critical"
+                    : undefined
+                }
               >
                 {pool.available}
+                {pool.threshold !== null && pool.available <= pool.threshold ? " (low)" : ""}
               </Text>
             </IndexTable.Cell>
             <IndexTable.Cell>

@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { ActionResult } from "~/lib/admin-actions";
 import { EmptyTableText, TableCard } from "./TableCard";
 import { ConfirmModal } from "./ConfirmModal";
+import { LicenseKeyFilters } from "./LicenseKeyFilters";
 import { useFetcherSettled } from "./fetcher-settled";
 import { formatDateTime } from "./format";
 import { StatusBadge } from "./StatusBadge";
@@ -19,18 +20,35 @@ export interface LicenseKeyView {
 
 type Pending = { intent: "delete" | "unassign"; key: LicenseKeyView };
 
-export function LicenseKeysTable({ title, keys }: { title: string; keys: LicenseKeyView[] }) {
+export function LicenseKeysTable({
+  title,
+  keys,
+  loading = false,
+  filtered = false,
+}: {
+  title: string;
+  keys: LicenseKeyView[];
+  loading?: boolean;
+  /** A search or status filter is applied (changes the empty-state text). */
+  filtered?: boolean;
+}) {
   const fetcher = useFetcher<ActionResult>();
   const [pending, setPending] = useState<Pending | null>(null);
   useActionToast(fetcher.data);
   useFetcherSettled(fetcher, () => setPending(null));
   return (
     <TableCard title={title} result={fetcher.data}>
+      <LicenseKeyFilters loading={loading} />
       <IndexTable
         resourceName={{ singular: "key", plural: "keys" }}
         itemCount={keys.length}
         selectable={false}
-        emptyState={<EmptyTableText>This pool has no keys.</EmptyTableText>}
+        loading={loading}
+        emptyState={
+          <EmptyTableText>
+            {filtered ? "No keys match the search or filter." : "This pool has no keys."}
+          </EmptyTableText>
+        }
         headings={[
           { title: "Key" },
           { title: "Status" },

@@ -1,4 +1,5 @@
-import { useFetcher } from "@remix-run/react";
+import { useFetcher, useSearchParams } from "@remix-run/react";
+import type { ReactNode } from "react";
 import {
   BlockStack,
   Box,
@@ -42,23 +43,45 @@ export function WebhookDeliveriesTable({
   deliveries,
   selectedId,
   endpointEnabled,
+  loading = false,
+  filtered = false,
+  filters,
 }: {
   deliveries: WebhookDeliveryView[];
   selectedId: string | null;
   endpointEnabled: boolean;
+  loading?: boolean;
+  filtered?: boolean;
+  /** Filter controls shown above the table. */
+  filters?: ReactNode;
 }) {
+  const [params] = useSearchParams();
+  // "View" keeps the filters and page: only `delivery` changes.
+  const viewUrl = (id: string) => {
+    const next = new URLSearchParams(params);
+    next.set("delivery", id);
+    return `?${next.toString()}`;
+  };
   const fetcher = useFetcher<ActionResult>();
   useActionToast(fetcher.data);
   const replaying = fetcher.state !== "idle" ? fetcher.formData?.get("deliveryId") : null;
   return (
     <TableCard title="Deliveries" result={fetcher.data}>
+      {filters ? (
+        <Box paddingInline="400" paddingBlockEnd="300">
+          {filters}
+        </Box>
+      ) : null}
       <IndexTable
         resourceName={{ singular: "delivery", plural: "deliveries" }}
         itemCount={deliveries.length}
         selectable={false}
+        loading={loading}
         emptyState={
           <EmptyTableText>
-            Nothing sent to this endpoint yet. Send a test event from the endpoints list.
+            {filtered
+              ? "No delivery matches these filters."
+              : "Nothing sent to this endpoint yet. Send a test event to try it."}
           </EmptyTableText>
         }
         headings={[
@@ -98,10 +121,7 @@ export function WebhookDeliveriesTable({
             <IndexTable.Cell>{formatDateTime(d.createdAt)}</IndexTable.Cell>
             <IndexTable.Cell>
               <ButtonGroup>
-                <Link
-                  url={`?delivery=${d.id}`}
-                  accessibilityLabel={`View attempts of ${d.eventId}`}
-                >
+                <Link url={viewUrl(d.id)} accessibilityLabel={`View attempts of ${d.eventId}`}>
                   View
                 </Link>
                 <Button

@@ -25,18 +25,29 @@ const EVENT_HELP: Record<string, string> = {
 
 type CreateResult = ActionResult<{ secret: string; name: string }>;
 
-/** "Add endpoint": name, HTTPS URL, events; the signing secret is shown once afterwards. */
-export function WebhookEndpointForm({ eventTypes }: { eventTypes: readonly string[] }) {
+/**
+ * "Add endpoint" (name, HTTPS URL, events; the signing secret is shown once afterwards),
+ * or with `endpoint` "Edit endpoint" for an existing one (the URL goes through the same
+ * SSRF check on the server; a refused one is shown under the field).
+ */
+export function WebhookEndpointForm({
+  eventTypes,
+  endpoint,
+}: {
+  eventTypes: readonly string[];
+  endpoint?: { name: string; url: string; events: string[] };
+}) {
+  const editing = endpoint !== undefined;
   const fetcher = useFetcher<CreateResult>();
-  const [name, setName] = useState("");
-  const [url, setUrl] = useState("");
-  const [events, setEvents] = useState<string[]>([]);
+  const [name, setName] = useState(endpoint?.name ?? "");
+  const [url, setUrl] = useState(endpoint?.url ?? "");
+  const [events, setEvents] = useState<string[]>(endpoint?.events ?? []);
   const [dismissed, setDismissed] = useState<unknown>(null);
   useActionToast(fetcher.data);
   const result = fetcher.data;
   const errors = result && !result.ok ? result.fieldErrors : {};
   useFetcherSettled(fetcher, (data) => {
-    if (data.ok) {
+    if (data.ok && !editing) {
       setName("");
       setUrl("");
       setEvents([]);
@@ -46,7 +57,7 @@ export function WebhookEndpointForm({ eventTypes }: { eventTypes: readonly strin
 
   const submit = () => {
     const form = new FormData();
-    form.set("intent", "create");
+    form.set("intent", editing ? "update" : "create");
     form.set("name", name);
     form.set("url", url);
     for (const e of events) form.append("events[]", e);
@@ -57,7 +68,7 @@ export function WebhookEndpointForm({ eventTypes }: { eventTypes: readonly strin
     <Card>
       <BlockStack gap="400">
         <Text as="h2" variant="headingMd">
-          Add endpoint
+          {editing ? "Edit endpoint" : "Add endpoint"}
         </Text>
         {created ? (
           <SecretOnceBanner
@@ -73,6 +84,9 @@ export function WebhookEndpointForm({ eventTypes }: { eventTypes: readonly strin
             <FormLayout.Group>
               <TextField
                 label="Name"
+                helpText={
+                  editing ? "Describes the endpoint in this list and in emails." : undefined
+                }
                 value={name}
                 onChange={setName}
                 autoComplete="off"
@@ -103,7 +117,7 @@ export function WebhookEndpointForm({ eventTypes }: { eventTypes: readonly strin
               error={errors.events}
             />
             <Button submit variant="primary" loading={fetcher.state !== "idle"}>
-              Add endpoint
+              {editing ? "Save changes" : "Add endpoint"}
             </Button>
           </FormLayout>
         </Form>

@@ -104,14 +104,30 @@ export function storage(): FileStorage {
     encryptsByDefault:
       config.STORAGE_ENCRYPTION === "on" ||
       (config.STORAGE_ENCRYPTION === "auto" && driver.name === "local"),
-    key: () =>
-      loadEncryptionKey({
-        envKey: config.FILE_ENCRYPTION_KEY,
-        dataDir: config.DATA_DIR,
-        warn: (message, fields) => rootLogger.warn(fields ?? {}, message),
-      }),
+    key: fileEncryptionKey,
   });
   return instance;
+}
+
+let fileKey: Promise<EncryptionKey> | undefined;
+
+/**
+ * The app's one at-rest key (FILE_ENCRYPTION_KEY, else the key file generated under
+ * DATA_DIR), loaded once per process. Files use it, and so do secrets stored in columns
+ * (`app/lib/secret-box.server.ts`). Reads `process.env` rather than `env()` so the
+ * webhook worker and its tests need no Shopify settings to open a secret; env() has
+ * already validated the same variables at boot.
+ */
+export function fileEncryptionKey(): Promise<EncryptionKey> {
+  fileKey ??= loadEncryptionKey({
+    envKey: process.env.FILE_ENCRYPTION_KEY || undefined,
+    dataDir: process.env.DATA_DIR || ".data",
+    warn: (message, fields) => rootLogger.warn(fields ?? {}, message),
+  }).catch((error: unknown) => {
+    fileKey = undefined; // a transient read error must not stick for the process
+    throw error;
+  });
+  return fileKey;
 }
 
 export function fileStorageKey(shopId: string, fileId: string): string {

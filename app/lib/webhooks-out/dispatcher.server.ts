@@ -12,6 +12,7 @@ import {
   type NewWebhookDelivery,
   type WebhookEndpoint,
 } from "~/db/schema";
+import { openSecret } from "~/lib/secret-box.server";
 import { rootLogger } from "~/lib/request-context.server";
 import { webhookUrlPolicy } from "./config.server";
 import { webhookEnvelope } from "./events";
@@ -312,8 +313,7 @@ export function createDeliveryEngine(db: Db, options: DeliveryEngineOptions = {}
         messageId: event.id,
         timestamp,
         body,
-        secret: endpoint.secret,
-        previousSecret: activePreviousSecret(endpoint),
+        ...(await openEndpointSecrets(endpoint)),
       }),
       "x-webhook-event": event.type,
     };
@@ -457,6 +457,18 @@ export function createDeliveryEngine(db: Db, options: DeliveryEngineOptions = {}
       await Promise.allSettled([fanOutRunning, filling]);
       await Promise.allSettled(running.values());
     },
+  };
+}
+
+/** The endpoint's signing secrets in plaintext (the columns hold them sealed). */
+export async function openEndpointSecrets(
+  endpoint: Pick<WebhookEndpoint, "secret" | "previousSecret" | "previousSecretExpiresAt">,
+  now = new Date(),
+): Promise<{ secret: string; previousSecret: string | null }> {
+  const previous = activePreviousSecret(endpoint, now);
+  return {
+    secret: await openSecret("webhook_endpoint", endpoint.secret),
+    previousSecret: previous === null ? null : await openSecret("webhook_endpoint", previous),
   };
 }
 
