@@ -8,6 +8,10 @@ import { shopifyWebhookJobHandlers } from "~/services/shopify-webhooks.server";
 import { dispatchDueEmails } from "~/services/emails.server";
 import { deliverWaitingOrders } from "~/services/deliveries.server";
 import { FULFILL_JOB_TYPE, fulfillDeliveredLines } from "~/services/shopify-fulfillment.server";
+import {
+  FILES_UPDATED_JOB_TYPE,
+  queueFilesUpdatedEmails,
+} from "~/services/digital-products.server";
 import type { Job } from "~/db/schema";
 import { webhookPeriodicTasks } from "~/lib/webhooks-out/dispatcher.server";
 
@@ -46,6 +50,8 @@ const jobHandlers = {
   "email.send": async () => ({ sent: await dispatchDueEmails(getDb()) }),
   [FULFILL_JOB_TYPE]: (job: Job) =>
     fulfillDeliveredLines(getDb(), job.shopId!, String(job.payload.orderId)),
+  [FILES_UPDATED_JOB_TYPE]: (job: Job) =>
+    queueFilesUpdatedEmails(getDb(), job.shopId!, String(job.payload.productId)),
 };
 
 export function startBackgroundWorker(): () => Promise<void> {
