@@ -855,3 +855,52 @@ export async function queueFilesUpdatedEmails(
     return { queued };
   });
 }
+
+export interface SeenShopifyProduct {
+  gid: string;
+  title: string;
+  variants: Array<{ gid: string; title: string }>;
+}
+
+/**
+ * Shopify products this shop has sold or mapped (from order lines and existing
+ * products): the demo's stand-in for App Bridge's resource picker, which needs Shopify.
+ */
+export async function listSeenShopifyProducts(shopId: string): Promise<SeenShopifyProduct[]> {
+  const db = getDb();
+  const [lines, mapped] = await Promise.all([
+    db
+      .selectDistinct({
+        productGid: orderLines.productGid,
+        title: orderLines.title,
+        variantGid: orderLines.variantGid,
+        variantTitle: orderLines.variantTitle,
+      })
+      .from(orderLines)
+      .where(and(eq(orderLines.shopId, shopId), isNotNull(orderLines.productGid)))
+      .limit(1000),
+    db
+      .select({ productGid: digitalProducts.productGid, name: digitalProducts.name })
+      .from(digitalProducts)
+      .where(and(eq(digitalProducts.shopId, shopId), isNotNull(digitalProducts.productGid)))
+      .limit(1000),
+  ]);
+  const byGid = new Map<string, SeenShopifyProduct>();
+  for (const line of lines) {
+    const product = byGid.get(line.productGid!) ?? {
+      gid: line.productGid!,
+      title: line.title || line.productGid!,
+      variants: [],
+    };
+    if (line.variantGid && !product.variants.some((v) => v.gid === line.variantGid)) {
+      product.variants.push({ gid: line.variantGid, title: line.variantTitle ?? line.variantGid });
+    }
+    byGid.set(product.gid, product);
+  }
+  for (const p of mapped) {
+    if (!byGid.has(p.productGid!)) {
+      byGid.set(p.productGid!, { gid: p.productGid!, title: p.name, variants: [] });
+    }
+  }
+  return [...byGid.values()].sort((a, b) => a.title.localeCompare(b.title));
+}

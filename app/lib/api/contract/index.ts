@@ -3,12 +3,14 @@ import * as digitalProducts from "./digital-products";
 import * as downloads from "./downloads";
 import * as files from "./files";
 import * as licenseKeys from "./license-keys";
+import * as mappings from "./mappings";
 import * as orders from "./orders";
 
 export * from "./digital-products";
 export * from "./downloads";
 export * from "./files";
 export * from "./license-keys";
+export * from "./mappings";
 export * from "./orders";
 
 /** Every operation of `/public-api/v1`, in reference order (the OpenAPI document's order). */
@@ -34,4 +36,9 @@ export const ENDPOINTS: EndpointSpec[] = [
   downloads.createDownloadLinkEndpoint,
   downloads.downloadStatsEndpoint,
   downloads.customerDownloadsEndpoint,
+  mappings.listMappingsEndpoint,
+  mappings.createMappingEndpoint,
+  mappings.getMappingEndpoint,
+  mappings.updateMappingEndpoint,
+  mappings.deleteMappingEndpoint,
 ];
