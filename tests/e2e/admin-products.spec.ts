@@ -62,6 +62,9 @@ test("digital products: create with a file and stamping (live preview), edit, ar
     await page.getByRole("button", { name: "Choose product" }).click();
     await expect(page.getByText("Field Guide · all variants")).toBeVisible();
     await expect(page.getByRole("textbox", { name: "Name" })).toHaveValue("Field Guide");
+    // Fixed fields lose their error straight away.
+    await expect(page.getByText("Give the product a name.")).toBeHidden();
+    await expect(page.getByText("Choose the Shopify product this delivers.")).toBeHidden();
 
     // Keyboard only: open the file library, search, pick one, attach.
     await page.getByRole("button", { name: "Attach files" }).focus();

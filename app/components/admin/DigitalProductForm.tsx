@@ -205,7 +205,12 @@ export function DigitalProductForm({
 
   const result = fetcher.data;
   const serverErrors = result && !result.ok ? result.fieldErrors : {};
-  const errors = { ...serverErrors, ...localFieldErrors };
+  // A local error disappears as soon as the field is fixed, not only at the next save.
+  const stillFailing = localErrors(values);
+  const errors = {
+    ...serverErrors,
+    ...Object.fromEntries(Object.entries(localFieldErrors).filter(([k]) => k in stillFailing)),
+  };
 
   // A save that worked becomes the new "clean" state (the new page navigates itself).
   const [savedId, setSavedId] = useState<string | null>(null);
