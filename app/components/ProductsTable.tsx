@@ -1,4 +1,5 @@
-import { Badge, EmptyState, IndexTable, Text } from "@shopify/polaris";
+import { Badge, EmptyState, IndexTable, Link, Text } from "@shopify/polaris";
+import { EmptyTableText } from "~/components/admin/TableCard";
 
 export interface ProductRow {
   id: string;
@@ -11,6 +12,7 @@ export interface ProductRow {
   fileCount: number;
   availableKeys: number | null;
   soldLines: number;
+  productGid?: string | null;
 }
 
 const ACCESS_LABEL: Record<string, string> = {
@@ -27,10 +29,25 @@ function limitLabel(product: ProductRow): string {
   return `${downloads}, ${expiry}`;
 }
 
-export function ProductsTable({ products }: { products: ProductRow[] }) {
+export function ProductsTable({
+  products,
+  loading = false,
+  filtered = false,
+}: {
+  products: ProductRow[];
+  loading?: boolean;
+  filtered?: boolean;
+}) {
+  if (products.length === 0 && filtered) {
+    return <EmptyTableText>No digital products match this search.</EmptyTableText>;
+  }
   if (products.length === 0) {
     return (
-      <EmptyState heading="Sell your first digital product" image="/empty-state-files.svg">
+      <EmptyState
+        heading="Sell your first digital product"
+        action={{ content: "Create digital product", url: "/app/products/new" }}
+        image="/empty-state-files.svg"
+      >
         <p>
           Attach files, links or license keys to a Shopify product and Handoff delivers them after
           checkout.
@@ -43,6 +60,7 @@ export function ProductsTable({ products }: { products: ProductRow[] }) {
       resourceName={{ singular: "digital product", plural: "digital products" }}
       itemCount={products.length}
       selectable={false}
+      loading={loading}
       headings={[
         { title: "Product" },
         { title: "Delivers" },
@@ -55,9 +73,11 @@ export function ProductsTable({ products }: { products: ProductRow[] }) {
       {products.map((product, index) => (
         <IndexTable.Row id={product.id} key={product.id} position={index}>
           <IndexTable.Cell>
-            <Text as="span" variant="bodyMd" fontWeight="semibold">
-              {product.name}
-            </Text>{" "}
+            <Link url={`/app/products/${product.id}`} removeUnderline>
+              <Text as="span" variant="bodyMd" fontWeight="semibold">
+                {product.name}
+              </Text>
+            </Link>{" "}
             {product.stampingEnabled ? <Badge tone="info">PDF stamping</Badge> : null}
           </IndexTable.Cell>
           <IndexTable.Cell>

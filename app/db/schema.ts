@@ -139,7 +139,14 @@ export type LicenseKeyStatus = (typeof LICENSE_KEY_STATUS_VALUES)[number];
 
 export const WEBHOOK_DELIVERY_STATUS_VALUES = ["pending", "succeeded", "failed", "dead"] as const;
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUS_VALUES)[number];
-export const EMAIL_KIND_VALUES = ["delivery", "resend", "merchant_notice", "test"] as const;
+/** `files_updated`: a notify-when-updated product's files changed; sent to its past buyers. */
+export const EMAIL_KIND_VALUES = [
+  "delivery",
+  "resend",
+  "merchant_notice",
+  "test",
+  "files_updated",
+] as const;
 export type EmailKind = (typeof EMAIL_KIND_VALUES)[number];
 export const EMAIL_STATUS_VALUES = ["queued", "sending", "sent", "failed"] as const;
 export type EmailStatus = (typeof EMAIL_STATUS_VALUES)[number];

@@ -9,6 +9,10 @@ import { dispatchDueEmails } from "~/services/emails.server";
 import { ingestJobHandlers } from "~/services/ingest.server";
 import { deliverWaitingOrders } from "~/services/deliveries.server";
 import { FULFILL_JOB_TYPE, fulfillDeliveredLines } from "~/services/shopify-fulfillment.server";
+import {
+  FILES_UPDATED_JOB_TYPE,
+  queueFilesUpdatedEmails,
+} from "~/services/digital-products.server";
 import type { Job } from "~/db/schema";
 import { webhookPeriodicTasks } from "~/lib/webhooks-out/dispatcher.server";
 
@@ -48,6 +52,8 @@ const jobHandlers = {
   "email.send": async () => ({ sent: await dispatchDueEmails(getDb()) }),
   [FULFILL_JOB_TYPE]: (job: Job) =>
     fulfillDeliveredLines(getDb(), job.shopId!, String(job.payload.orderId)),
+  [FILES_UPDATED_JOB_TYPE]: (job: Job) =>
+    queueFilesUpdatedEmails(getDb(), job.shopId!, String(job.payload.productId)),
 };
 
 export function startBackgroundWorker(): () => Promise<void> {

@@ -9,12 +9,17 @@ import {
   orders,
   shops,
   type EmailMessage,
+  type Order,
   type Shop,
 } from "~/db/schema";
 import { env } from "~/lib/env.server";
 import { retryDelayMs } from "~/lib/jobs/queue.server";
 import { mailTransport, type MailTransport } from "~/lib/mail/transport.server";
-import { renderDeliveryEmail, type RenderedEmail } from "~/lib/mail/render.server";
+import {
+  renderDeliveryEmail,
+  renderFilesUpdatedEmail,
+  type RenderedEmail,
+} from "~/lib/mail/render.server";
 import { rootLogger } from "~/lib/request-context.server";
 import { buildOrderPayload } from "~/lib/webhooks-out/payloads.server";
 import { recordWebhookEvent } from "~/services/webhook-events.server";
@@ -33,9 +38,11 @@ export async function queueOrderEmail(
   input: {
     shopId: string;
     orderId: string;
-    kind: "delivery" | "resend";
+    kind: "delivery" | "resend" | "files_updated";
     toAddress: string;
     locale: string | null;
+    /** Template inputs beyond the order (e.g. the updated product's name). */
+    payload?: Record<string, unknown>;
   },
 ): Promise<EmailMessage> {
   const [row] = await db
@@ -46,6 +53,7 @@ export async function queueOrderEmail(
       kind: input.kind,
       toAddress: input.toAddress,
       locale: input.locale,
+      payload: input.payload ?? {},
     })
     .returning();
   return row!;
@@ -82,10 +90,41 @@ async function renderOrderEmail(
     .where(and(eq(orders.shopId, message.shopId), eq(orders.id, message.orderId ?? "")));
   if (!row) throw new Error(`order ${message.orderId} of email ${message.id} no longer exists`);
   const { order, shop, customer } = row;
+  const locale = message.locale ?? order.locale ?? customer?.locale ?? shop.primaryLocale;
+  const brand = {
+    name: shop.name ?? shop.domain,
+    brandColor: shop.brandColor,
+    logoUrl: shop.brandLogoUrl,
+    templates: shop.emailTemplates,
+  };
+  const rendered =
+    message.kind === "files_updated"
+      ? renderFilesUpdatedEmail({
+          locale,
+          shop: brand,
+          customerName: customer?.firstName ?? null,
+          orderName: order.name,
+          productName:
+            typeof message.payload.productName === "string" ? message.payload.productName : "",
+          downloadUrl: downloadPageUrl(order.accessToken),
+        })
+      : await renderDeliveryContent(db, message, order, brand, customer?.firstName ?? null, locale);
+  return { ...rendered, ...senderOf(shop) };
+}
+
+/** The delivery (and resend) email: the order's current keys and links at send time. */
+async function renderDeliveryContent(
+  db: Db,
+  message: EmailMessage,
+  order: Order,
+  shop: Parameters<typeof renderDeliveryEmail>[0]["shop"],
+  customerName: string | null,
+  locale: string,
+): Promise<RenderedEmail> {
   const lines = await db
     .select()
     .from(orderLines)
-    .where(and(eq(orderLines.shopId, shop.id), eq(orderLines.orderId, order.id)));
+    .where(and(eq(orderLines.shopId, message.shopId), eq(orderLines.orderId, order.id)));
   const lineTitle = new Map(lines.map((l) => [l.id, l.title]));
   const productIds = lines
     .filter((l) => l.accessStatus === "enabled" && l.digitalProductId)
@@ -94,7 +133,7 @@ async function renderOrderEmail(
     db
       .select({ lineId: licenseKeys.orderLineId, key: licenseKeys.key })
       .from(licenseKeys)
-      .where(and(eq(licenseKeys.shopId, shop.id), eq(licenseKeys.orderId, order.id)))
+      .where(and(eq(licenseKeys.shopId, message.shopId), eq(licenseKeys.orderId, order.id)))
       .orderBy(asc(licenseKeys.assignedAt), asc(licenseKeys.id)),
     productIds.length === 0
       ? []
@@ -103,27 +142,21 @@ async function renderOrderEmail(
           .from(digitalProductLinks)
           .where(
             and(
-              eq(digitalProductLinks.shopId, shop.id),
+              eq(digitalProductLinks.shopId, message.shopId),
               inArray(digitalProductLinks.digitalProductId, productIds),
             ),
           )
           .orderBy(asc(digitalProductLinks.position)),
   ]);
-  const rendered = renderDeliveryEmail({
-    locale: message.locale ?? order.locale ?? customer?.locale ?? shop.primaryLocale,
-    shop: {
-      name: shop.name ?? shop.domain,
-      brandColor: shop.brandColor,
-      logoUrl: shop.brandLogoUrl,
-      templates: shop.emailTemplates,
-    },
-    customerName: customer?.firstName ?? null,
+  return renderDeliveryEmail({
+    locale,
+    shop,
+    customerName,
     orderName: order.name,
     downloadUrl: downloadPageUrl(order.accessToken),
     licenseKeys: keys.map((k) => ({ product: lineTitle.get(k.lineId ?? "") ?? "", key: k.key })),
     links: links.map(({ title, url }) => ({ title, url })),
   });
-  return { ...rendered, ...senderOf(shop) };
 }
 
 /** From (the shop's sender name on our address) and Reply-To (the shop's) of its emails. */

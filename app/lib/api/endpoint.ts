@@ -7,7 +7,7 @@ import type { ApiErrorCode } from "./errors";
  * docs cannot drift from what the server accepts.
  */
 
-export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 // Loose on purpose: each spec keeps its own precise types through `defineEndpoint`.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

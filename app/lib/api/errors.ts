@@ -31,6 +31,7 @@ export const API_ERROR_CODES = {
   license_key_not_assigned: { status: 409, type: "conflict_error" },
   duplicate_license_keys: { status: 409, type: "conflict_error" },
   job_finished: { status: 409, type: "conflict_error" },
+  product_already_mapped: { status: 409, type: "conflict_error" },
   idempotency_request_in_progress: { status: 409, type: "idempotency_error" },
   // 413
   payload_too_large: { status: 413, type: "invalid_request_error" },

@@ -156,7 +156,7 @@ export function handle<S extends EndpointSpec>(
           if (!key && auth.requireIdempotencyKey) {
             throw new ApiError(
               "idempotency_key_required",
-              "This shop requires an Idempotency-Key header on every POST, PUT and DELETE.",
+              "This shop requires an Idempotency-Key header on every POST, PUT, PATCH and DELETE.",
               { param: IDEMPOTENCY_KEY_HEADER },
             );
           }

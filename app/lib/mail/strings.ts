@@ -68,6 +68,51 @@ export const DELIVERY_STRINGS: Record<SupportedLocale, DeliveryStrings> = {
   },
 };
 
+/**
+ * The "files updated" email (a notify-when-updated product got new files). Variables as
+ * above plus {{product_name}}; greeting, button, fallback and footer are the delivery's.
+ */
+export interface FilesUpdatedStrings {
+  subject: string;
+  greeting: string;
+  intro: string;
+  button: string;
+  fallback: string;
+  footer: string;
+}
+
+const pickShared = (locale: SupportedLocale) => {
+  const { greeting, button, fallback, footer } = DELIVERY_STRINGS[locale];
+  return { greeting, button, fallback, footer };
+};
+
+export const FILES_UPDATED_STRINGS: Record<SupportedLocale, FilesUpdatedStrings> = {
+  en: {
+    ...pickShared("en"),
+    subject: "Updated files for {{product_name}} ({{order_name}})",
+    intro:
+      "{{product_name}}, which you bought with order {{order_name}}, has new or updated files. Download the latest versions from your downloads page.",
+  },
+  de: {
+    ...pickShared("de"),
+    subject: "Neue Dateien für {{product_name}} ({{order_name}})",
+    intro:
+      "{{product_name}} aus deiner Bestellung {{order_name}} hat neue oder aktualisierte Dateien. Lade die neuesten Versionen auf deiner Download-Seite herunter.",
+  },
+  fr: {
+    ...pickShared("fr"),
+    subject: "Fichiers mis à jour pour {{product_name}} ({{order_name}})",
+    intro:
+      "{{product_name}}, acheté avec votre commande {{order_name}}, a des fichiers nouveaux ou mis à jour. Téléchargez les dernières versions depuis votre page de téléchargements.",
+  },
+  es: {
+    ...pickShared("es"),
+    subject: "Archivos actualizados de {{product_name}} ({{order_name}})",
+    intro:
+      "{{product_name}}, que compraste con el pedido {{order_name}}, tiene archivos nuevos o actualizados. Descarga las últimas versiones desde tu página de descargas.",
+  },
+};
+
 /** `de-CH` → `de`; anything unsupported → `en`. */
 export function pickLocale(locale: string | null | undefined): SupportedLocale {
   const base = (locale ?? "").toLowerCase().split(/[-_]/)[0] ?? "";

@@ -5,6 +5,7 @@ import * as downloads from "./downloads";
 import * as files from "./files";
 import * as ingest from "./ingest";
 import * as licenseKeys from "./license-keys";
+import * as mappings from "./mappings";
 import * as orders from "./orders";
 
 export * from "./assignments";
@@ -13,6 +14,7 @@ export * from "./downloads";
 export * from "./files";
 export * from "./ingest";
 export * from "./license-keys";
+export * from "./mappings";
 export * from "./orders";
 
 /** Every operation of `/public-api/v1`, in reference order (the OpenAPI document's order). */
@@ -46,4 +48,9 @@ export const ENDPOINTS: EndpointSpec[] = [
   downloads.createDownloadLinkEndpoint,
   downloads.downloadStatsEndpoint,
   downloads.customerDownloadsEndpoint,
+  mappings.listMappingsEndpoint,
+  mappings.createMappingEndpoint,
+  mappings.getMappingEndpoint,
+  mappings.updateMappingEndpoint,
+  mappings.deleteMappingEndpoint,
 ];

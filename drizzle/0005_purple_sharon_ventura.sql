@@ -1,0 +1,2 @@
+ALTER TABLE "email_messages" DROP CONSTRAINT "email_messages_kind_check";--> statement-breakpoint
+ALTER TABLE "email_messages" ADD CONSTRAINT "email_messages_kind_check" CHECK ("email_messages"."kind" in ('delivery', 'resend', 'merchant_notice', 'test', 'files_updated'));

@@ -1,0 +1,149 @@
+import AxeBuilder from "@axe-core/playwright";
+import { asc, eq } from "drizzle-orm";
+import type { Page } from "@playwright/test";
+import { digitalProductFiles, digitalProducts } from "~/db/schema";
+import { test, expect } from "./fixtures";
+import {
+  closeDb,
+  connectToServerDb,
+  createOfflineSession,
+  createShop,
+  createStoredFile,
+} from "../helpers/factories";
+
+async function expectNoSeriousA11yViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  expect(serious).toEqual([]);
+}
+
+/** App Bridge's resource picker answers with this product (the stub has no Shopify). */
+async function stubResourcePicker(page: Page, gid: string, title: string) {
+  await page.evaluate(
+    ({ gid, title }) => {
+      const shopify = (window as unknown as { shopify: Record<string, unknown> }).shopify;
+      shopify.resourcePicker = async () => [{ id: gid, title, variants: [], totalVariants: 2 }];
+    },
+    { gid, title },
+  );
+}
+
+test("digital products: create with a file and stamping (live preview), edit, archive", async ({
+  page,
+  server,
+  adminUrl,
+  saveScreenshot,
+}) => {
+  const db = connectToServerDb(server);
+  try {
+    const shop = await createShop(db);
+    await createOfflineSession(db, shop.domain);
+    const guide = await createStoredFile(db, shop, { dataDir: server.dataDir, name: "Guide.pdf" });
+    const bonus = await createStoredFile(db, shop, { dataDir: server.dataDir, name: "Bonus.pdf" });
+    const productsOfShop = () =>
+      db.select().from(digitalProducts).where(eq(digitalProducts.shopId, shop.id));
+
+    // Empty list → create.
+    await page.goto(await adminUrl(shop.domain, "/app/products"));
+    await expect(page.getByText("Sell your first digital product")).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
+    await page.getByRole("link", { name: "Create digital product" }).first().click();
+    await expect(page.getByRole("heading", { name: "New digital product" })).toBeVisible();
+
+    // Save with nothing: inline errors, nothing written.
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText("Give the product a name.")).toBeVisible();
+    await expect(page.getByText("Choose the Shopify product this delivers.")).toBeVisible();
+    expect(await productsOfShop()).toEqual([]);
+
+    await stubResourcePicker(page, "gid://shopify/Product/4242", "Field Guide");
+    await page.getByRole("button", { name: "Choose product" }).click();
+    await expect(page.getByText("Field Guide · all variants")).toBeVisible();
+    await expect(page.getByRole("textbox", { name: "Name" })).toHaveValue("Field Guide");
+    // Fixed fields lose their error straight away.
+    await expect(page.getByText("Give the product a name.")).toBeHidden();
+    await expect(page.getByText("Choose the Shopify product this delivers.")).toBeHidden();
+
+    // Keyboard only: open the file library, search, pick one, attach.
+    await page.getByRole("button", { name: "Attach files" }).focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "Attach files" });
+    await expect(dialog.getByText("Bonus.pdf")).toBeVisible();
+    await dialog.getByRole("textbox", { name: "Search files" }).fill("guide");
+    await expect(dialog.getByText("Bonus.pdf")).toBeHidden();
+    await dialog.getByRole("checkbox", { name: /Guide\.pdf/ }).focus();
+    await page.keyboard.press("Space");
+    await dialog.getByRole("button", { name: "Attach" }).focus();
+    await page.keyboard.press("Enter");
+    await expect(page.getByText("1. Guide.pdf")).toBeVisible();
+
+    await page.getByRole("spinbutton", { name: "Download limit" }).fill("5");
+    await page.getByRole("checkbox", { name: "Stamp PDFs with the buyer's details" }).check();
+    await page
+      .getByRole("textbox", { name: "Stamping text" })
+      .fill("Licensed to {{customer_email}} for {{order_name}}");
+    const preview = page.getByTestId("stamp-preview");
+    await expect(preview).toHaveAttribute("data-state", "ready", { timeout: 15_000 });
+    await expect(preview.getByText("Stamp: Licensed to jane@example.com for #1001")).toBeVisible();
+    await expect(page.locator('iframe[title="Stamp preview"]')).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
+    await saveScreenshot("admin-products-new");
+
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page).toHaveURL(/\/app\/products\/prod_[0-9a-z]{26}/);
+    await expect(page.getByRole("heading", { name: "Field Guide" })).toBeVisible();
+    const [created] = await productsOfShop();
+    expect(created).toMatchObject({
+      name: "Field Guide",
+      productGid: "gid://shopify/Product/4242",
+      useAllVariants: true,
+      maxDownloads: 5,
+      stampingEnabled: true,
+      stampingTemplate: "Licensed to {{customer_email}} for {{order_name}}",
+      source: "admin",
+      isArchived: false,
+    });
+    const attached = () =>
+      db
+        .select()
+        .from(digitalProductFiles)
+        .where(eq(digitalProductFiles.digitalProductId, created!.id))
+        .orderBy(asc(digitalProductFiles.position));
+    expect((await attached()).map((f) => f.fileId)).toEqual([guide.id]);
+
+    // Edit: add the second file, clear the limit; a bad value is shown inline first.
+    await page.getByRole("spinbutton", { name: "Download limit" }).fill("-3");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(
+      page.getByText("Enter a whole number, or leave it empty for no limit."),
+    ).toBeVisible();
+    await page.getByRole("spinbutton", { name: "Download limit" }).fill("");
+    await page.getByRole("button", { name: "Attach files" }).click();
+    await page.getByRole("dialog", { name: "Attach files" }).getByText("Bonus.pdf").click();
+    await page
+      .getByRole("dialog", { name: "Attach files" })
+      .getByRole("button", { name: "Attach" })
+      .click();
+    await expect(page.getByText("2. Bonus.pdf")).toBeVisible();
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect
+      .poll(async () => (await attached()).map((f) => f.fileId))
+      .toEqual([guide.id, bonus.id]);
+    const [edited] = await productsOfShop();
+    expect(edited?.maxDownloads).toBeNull();
+    await saveScreenshot("admin-products-edited");
+
+    // Archive, with a confirmation.
+    await page.getByRole("button", { name: "Archive product" }).click();
+    const confirm = page.getByRole("dialog", { name: "Archive this digital product?" });
+    await expect(confirm).toBeVisible();
+    await confirm.getByRole("button", { name: "Archive" }).click();
+    await expect(page).toHaveURL(/\/app\/products(\?|$)/);
+    await expect.poll(async () => (await productsOfShop())[0]?.isArchived).toBe(true);
+    await expect(page.getByText("Sell your first digital product")).toBeVisible();
+  } finally {
+    await closeDb(db);
+  }
+});
