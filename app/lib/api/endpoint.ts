@@ -29,6 +29,13 @@ export interface EndpointSpec {
   bodyExample?: unknown;
   /** `multipart/form-data` upload instead of a JSON body (the handler streams it). */
   multipart?: { field: string; maxBytes: number };
+  /**
+   * A raw byte body the handler streams itself (direct-upload parts). Not read, not
+   * fingerprinted, and exempt from Idempotency-Key: a part PUT is idempotent by itself.
+   */
+  rawBody?: { description: string; headers?: Array<{ name: string; description: string }> };
+  /** Counts against the per-shop upload rate limit (multipart uploads always do). */
+  countsAsUpload?: boolean;
   /** Cap on the JSON body (default 1 MiB): larger → 413 before parsing. */
   maxBodyBytes?: number;
   success: { status: 200 | 201; description: string; schema: z.ZodType; example?: unknown };

@@ -8,6 +8,7 @@
 export const API_ERROR_CODES = {
   // 400
   validation_failed: { status: 400, type: "invalid_request_error" },
+  part_size_mismatch: { status: 400, type: "invalid_request_error" },
   invalid_json: { status: 400, type: "invalid_request_error" },
   invalid_cursor: { status: 400, type: "invalid_request_error" },
   idempotency_key_required: { status: 400, type: "invalid_request_error" },
@@ -29,6 +30,10 @@ export const API_ERROR_CODES = {
   license_key_assigned: { status: 409, type: "conflict_error" },
   license_key_not_assigned: { status: 409, type: "conflict_error" },
   duplicate_license_keys: { status: 409, type: "conflict_error" },
+  upload_completed: { status: 409, type: "conflict_error" },
+  upload_aborted: { status: 409, type: "conflict_error" },
+  upload_expired: { status: 409, type: "conflict_error" },
+  upload_incomplete: { status: 409, type: "conflict_error" },
   idempotency_request_in_progress: { status: 409, type: "idempotency_error" },
   // 413
   payload_too_large: { status: 413, type: "invalid_request_error" },
@@ -37,6 +42,8 @@ export const API_ERROR_CODES = {
   line_not_unique_delivery: { status: 422, type: "invalid_request_error" },
   order_without_email: { status: 422, type: "invalid_request_error" },
   order_without_lines: { status: 422, type: "invalid_request_error" },
+  checksum_mismatch: { status: 422, type: "invalid_request_error" },
+  size_mismatch: { status: 422, type: "invalid_request_error" },
   // 429
   rate_limited: { status: 429, type: "rate_limit_error" },
   upload_rate_limited: { status: 429, type: "rate_limit_error" },

@@ -19,6 +19,7 @@ import {
   rateLimitHeaders,
   uploadRateLimitPerMinute,
 } from "./rate-limit.server";
+import { drainUnreadBody } from "./raw-body.server";
 import { parseQuery, readJsonBody, zodToApiError } from "./validation";
 
 /**
@@ -119,9 +120,10 @@ export function handle<S extends EndpointSpec>(
           if (Number.isFinite(declared) && declared > spec.multipart.maxBytes + 65_536) {
             throw tooLarge(spec.multipart.maxBytes);
           }
-          const uploads = await hitRateLimit(`upl:${auth.shopId}`, uploadRateLimitPerMinute());
-          if (!uploads.allowed) throw rateLimitError(uploads, "upload_rate_limited");
+          await hitUploadRateLimit(auth.shopId);
           rawBody = `multipart:${Number.isFinite(declared) ? declared : "chunked"}`;
+        } else if (spec.rawBody) {
+          // Streamed by the handler; nothing to parse here.
         } else if (spec.body) {
           rawBody = await readJsonBody(request, spec.maxBodyBytes ?? 1_048_576);
           let json: unknown = {};
@@ -134,6 +136,7 @@ export function handle<S extends EndpointSpec>(
           }
           body = parseWith(spec.body, json, "body");
         }
+        if (spec.countsAsUpload) await hitUploadRateLimit(auth.shopId);
 
         const runHandler = async (): Promise<StoredResponse> => {
           const result = await handler({
@@ -148,7 +151,7 @@ export function handle<S extends EndpointSpec>(
         };
 
         let response: StoredResponse & { replayed?: boolean };
-        if (spec.method === "GET") {
+        if (spec.method === "GET" || spec.rawBody) {
           response = await runHandler();
         } else {
           const key = parseIdempotencyKey(request.headers.get(IDEMPOTENCY_KEY_HEADER));
@@ -192,10 +195,16 @@ export function handle<S extends EndpointSpec>(
           },
         });
       } catch (error) {
+        if (spec.rawBody) await drainUnreadBody(request);
         return errorResponse(error, limitHeaders);
       }
     },
   };
+}
+
+async function hitUploadRateLimit(shopId: string): Promise<void> {
+  const uploads = await hitRateLimit(`upl:${shopId}`, uploadRateLimitPerMinute());
+  if (!uploads.allowed) throw rateLimitError(uploads, "upload_rate_limited");
 }
 
 function storedError(error: ApiError): StoredResponse {

@@ -7,12 +7,12 @@ import { buildOpenApiDocument } from "~/lib/api/openapi";
 describe("OpenAPI document", () => {
   const doc = buildOpenApiDocument("https://handoff.example.com") as any;
 
-  it("has the reference's 21 operations, each with a unique operationId and examples", () => {
+  it("has the reference's 21 operations plus 5 direct-upload ones, each with a unique operationId and examples", () => {
     const ops = Object.entries(doc.paths).flatMap(([path, methods]: [string, any]) =>
       Object.entries(methods).map(([method, op]: [string, any]) => ({ path, method, op })),
     );
-    expect(ops).toHaveLength(21);
-    expect(new Set(ops.map((o) => o.op.operationId)).size).toBe(21);
+    expect(ops).toHaveLength(26);
+    expect(new Set(ops.map((o) => o.op.operationId)).size).toBe(26);
     for (const { op } of ops) {
       const success = Object.entries(op.responses).find(([s]) => s.startsWith("2"))![1] as any;
       expect(success.content["application/json"].example, op.operationId).toBeDefined();

@@ -4,12 +4,14 @@ import * as downloads from "./downloads";
 import * as files from "./files";
 import * as licenseKeys from "./license-keys";
 import * as orders from "./orders";
+import * as uploads from "./uploads";
 
 export * from "./digital-products";
 export * from "./downloads";
 export * from "./files";
 export * from "./license-keys";
 export * from "./orders";
+export * from "./uploads";
 
 /** Every operation of `/public-api/v1`, in reference order (the OpenAPI document's order). */
 export const ENDPOINTS: EndpointSpec[] = [
@@ -31,6 +33,11 @@ export const ENDPOINTS: EndpointSpec[] = [
   files.listFilesEndpoint,
   files.uploadFileEndpoint,
   files.deleteFileEndpoint,
+  uploads.createUploadEndpoint,
+  uploads.getUploadEndpoint,
+  uploads.uploadPartEndpoint,
+  uploads.completeUploadEndpoint,
+  uploads.abortUploadEndpoint,
   downloads.createDownloadLinkEndpoint,
   downloads.downloadStatsEndpoint,
   downloads.customerDownloadsEndpoint,
