@@ -293,7 +293,7 @@ export async function writeUploadPart(
     });
   }
   const count = partCountOf(upload.size, upload.partSize);
-  if (partNumber < 1 || partNumber > count) {
+  if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > count) {
     throw new ApiError(
       "validation_failed",
       `Part ${partNumber} is out of range: this upload has parts 1 to ${count}.`,
