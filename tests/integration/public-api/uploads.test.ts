@@ -392,10 +392,11 @@ describe("direct uploads (local storage)", () => {
       .where(eq(uploads.id, id));
     // Already refused before the sweep gets to it.
     expectError(await putPart(id, 1, Buffer.alloc(20, 1)), 409, "upload_expired", "id");
+    // The sweep marks the row first (no part gets in after), then deletes the parts.
     await waitFor(
       async () => {
         const [row] = await db.select().from(uploads).where(eq(uploads.id, id));
-        return row!.status === "expired";
+        return row!.status === "expired" && !existsSync(dir);
       },
       { timeoutMs: 15_000 },
     );
