@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { link, mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { link, mkdir, rm } from "node:fs/promises";
 import http from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,6 +27,7 @@ import {
 } from "../tests/helpers/factories";
 import { startServer } from "../tests/helpers/server";
 import { createEncryptedFile, TEST_FILE_KEY } from "../tests/integration/downloads/helpers";
+import { pidOfServer, sampler } from "./_proc";
 import { percentile } from "./_stats";
 
 const SIZE = Number(process.env.BENCH_FILE_MB ?? 1024) * 1024 * 1024;
@@ -73,43 +74,6 @@ async function fetchAll(url: string): Promise<{ seconds: number; mbPerSecond: nu
   return {
     seconds: Math.round(seconds * 100) / 100,
     mbPerSecond: Math.round((CLIENTS * SIZE) / MB / seconds),
-  };
-}
-
-/** The pid of the child listening on `port` (Linux /proc: a test server has PORT in its env). */
-async function pidOfServer(port: number): Promise<number> {
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const env = await readFile(`/proc/${entry}/environ`, "latin1");
-      const cmd = await readFile(`/proc/${entry}/cmdline`, "latin1");
-      if (cmd.includes("server.mjs") && env.split("\0").includes(`PORT=${port}`))
-        return Number(entry);
-    } catch {
-      // not ours, or gone
-    }
-  }
-  throw new Error(`no server process on port ${port}`);
-}
-
-async function rssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-}
-
-function sampler(pid: number) {
-  const samples: number[] = [];
-  const timer = setInterval(() => {
-    rssMb(pid).then(
-      (v) => samples.push(v),
-      () => {},
-    );
-  }, 100);
-  return {
-    stop() {
-      clearInterval(timer);
-      return { max: Math.max(...samples), p50: percentile(samples, 50), samples: samples.length };
-    },
   };
 }
 

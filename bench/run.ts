@@ -8,9 +8,14 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const available = (await readdir(here))
-  .filter((f) => f.endsWith(".ts") && f !== "run.ts" && !f.startsWith("_"))
-  .map((f) => f.replace(/\.ts$/, ""));
+/** Bench names whose module has another name (`uploads` → bench/direct-upload.ts). */
+const ALIASES: Record<string, string> = { uploads: "direct-upload" };
+const available = [
+  ...(await readdir(here))
+    .filter((f) => f.endsWith(".ts") && f !== "run.ts" && !f.startsWith("_"))
+    .map((f) => f.replace(/\.ts$/, "")),
+  ...Object.keys(ALIASES),
+];
 const names = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 if (names.length === 0 || names.some((n) => !available.includes(n))) {
   console.error(`usage: npm run bench -- <${available.join("|")}> [more names]`);
@@ -20,7 +25,9 @@ await mkdir(join(here, "results"), { recursive: true });
 for (const name of names) {
   const started = Date.now();
   console.log(`\n▸ bench ${name}`);
-  const mod = (await import(`./${name}.ts`)) as { default: () => Promise<Record<string, unknown>> };
+  const mod = (await import(`./${ALIASES[name] ?? name}.ts`)) as {
+    default: () => Promise<Record<string, unknown>>;
+  };
   const result = {
     name,
     ran_at: new Date().toISOString(),

@@ -170,7 +170,18 @@ export type FileEncryption = {
   noncePrefix?: string;
   [field: string]: unknown;
 };
-export type UploadPart = { partNumber: number; etag: string; size: number };
+/**
+ * One received part of a direct upload. Staged parts (our part endpoint) also record
+ * the object holding them (`key`), its plaintext sha256 and at-rest encryption.
+ */
+export type UploadPart = {
+  partNumber: number;
+  etag: string;
+  size: number;
+  key?: string;
+  sha256?: string;
+  encryption?: FileEncryption | null;
+};
 export type StampingOptions = {
   position?: string;
   size?: number;

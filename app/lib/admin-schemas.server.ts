@@ -345,3 +345,32 @@ export const ingestHostActionSchema = z.discriminatedUnion("intent", [
   }),
   z.object({ intent: z.literal("remove-host"), host: z.string().min(1).max(253) }),
 ]);
+/** Files list query: search, newest/oldest first, cursor. */
+export function parseFilesQuery(params: URLSearchParams) {
+  return {
+    q: params.get("q")?.trim().slice(0, 120) || undefined,
+    sort: params.get("sort") === "oldest" ? ("created_at" as const) : ("-created_at" as const),
+    cursor: params.get("cursor")?.slice(0, 512) || undefined,
+  };
+}
+
+export const fileActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("delete"), fileId: z.string().min(1).max(100) }),
+]);
+
+/** `POST /app/uploads` from the Files page uploader (JSON). */
+export const adminCreateUploadSchema = z.strictObject({
+  name: z.string().trim().min(1).max(255),
+  size: z.number().int().min(1),
+  content_type: z
+    .string()
+    .max(255)
+    .regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i)
+    .optional()
+    .catch(undefined),
+  checksum_sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+  allow_duplicate: z.boolean().optional(),
+});

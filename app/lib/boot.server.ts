@@ -15,6 +15,7 @@ import {
 } from "~/services/digital-products.server";
 import type { Job } from "~/db/schema";
 import { webhookPeriodicTasks } from "~/lib/webhooks-out/dispatcher.server";
+import { sweepExpiredUploads } from "~/services/uploads.server";
 
 export interface Boot {
   env: Env;
@@ -71,6 +72,12 @@ export function startBackgroundWorker(): () => Promise<void> {
       },
       { name: "deliver-waiting-orders", everyMs: 15_000, run: (db) => deliverWaitingOrders(db) },
       { name: "purge-expired-records", everyMs: 3_600_000, run: purgeExpiredRecords },
+      // Direct uploads abandoned past expires_at: parts deleted, S3 multipart aborted.
+      {
+        name: "sweep-expired-uploads",
+        everyMs: env().UPLOAD_SWEEP_INTERVAL_MS,
+        run: sweepExpiredUploads,
+      },
       // Outgoing webhooks: fan-out of the outbox + per-delivery claims (SKIP LOCKED).
       ...webhookPeriodicTasks,
     ],

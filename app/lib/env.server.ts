@@ -59,6 +59,15 @@ const envSchema = z.object({
     .min(1)
     .max(2 ** 50)
     .default(5 * 1024 ** 3),
+  /** Largest file a direct upload (`POST /uploads`) may declare. Default 5 GiB. */
+  DIRECT_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000 * 100 * 1024 * 1024)
+    .default(5 * 1024 * 1024 * 1024),
+  /** How often the worker expires abandoned direct uploads (deletes their parts). */
+  UPLOAD_SWEEP_INTERVAL_MS: z.coerce.number().int().min(500).max(86_400_000).default(60_000),
   STORAGE_DRIVER: z.enum(["local", "s3"]).default("local"),
   /** auto = encrypt new files at rest on the local driver, not on S3 (use the bucket's SSE). */
   STORAGE_ENCRYPTION: z.enum(["auto", "on", "off"]).default("auto"),

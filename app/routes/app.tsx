@@ -34,6 +34,7 @@ export default function AdminLayout() {
           Home
         </Link>
         <Link to="/app/products">Digital products</Link>
+        <Link to="/app/files">Files</Link>
         <Link to="/app/orders">Orders</Link>
         <Link to="/app/license-keys">License keys</Link>
         <Link to="/app/settings/api">API</Link>

@@ -112,12 +112,14 @@ export async function deleteFile(shopId: string, fileId: string): Promise<void> 
     .where(and(eq(files.shopId, shopId), eq(files.id, fileId), isNull(files.deletedAt)))
     .limit(1);
   if (!file) throw notFound("file", "id");
-  const [product, line, link] = await Promise.all([
+  const [products, line, link] = await Promise.all([
     db
-      .select({ id: digitalProductFiles.digitalProductId })
+      .select({ id: digitalProducts.id, name: digitalProducts.name })
       .from(digitalProductFiles)
+      .innerJoin(digitalProducts, eq(digitalProducts.id, digitalProductFiles.digitalProductId))
       .where(and(eq(digitalProductFiles.shopId, shopId), eq(digitalProductFiles.fileId, fileId)))
-      .limit(1),
+      .orderBy(digitalProducts.name)
+      .limit(MAX_HOLDERS_NAMED + 1),
     db
       .select({ id: orderLineFiles.orderLineId })
       .from(orderLineFiles)
@@ -129,8 +131,8 @@ export async function deleteFile(shopId: string, fileId: string): Promise<void> 
       .where(and(eq(downloadLinkFiles.shopId, shopId), eq(downloadLinkFiles.fileId, fileId)))
       .limit(1),
   ]);
-  const holder = product[0]
-    ? `digital product ${product[0].id}`
+  const holder = products.length
+    ? productHolders(products)
     : line[0]
       ? `order line ${line[0].id}`
       : link[0]
@@ -148,6 +150,39 @@ export async function deleteFile(shopId: string, fileId: string): Promise<void> 
     .catch((error: unknown) =>
       log().warn({ err: error, file_id: fileId }, "file bytes not deleted"),
     );
+}
+
+const MAX_HOLDERS_NAMED = 10;
+
+/** `digital product "Guide" (prod_…)`, or several of them, so the merchant knows where to look. */
+function productHolders(products: Array<{ id: string; name: string }>): string {
+  const named = products
+    .slice(0, MAX_HOLDERS_NAMED)
+    .map((p) => `"${p.name}" (${p.id})`)
+    .join(", ");
+  const more = products.length > MAX_HOLDERS_NAMED ? " and more" : "";
+  return `${products.length === 1 ? "digital product" : "digital products"} ${named}${more}`;
+}
+
+/** A stored, complete file of this shop with exactly these bytes (duplicate detection). */
+export async function findFileByChecksum(
+  shopId: string,
+  checksumSha256: string,
+): Promise<{ id: string; name: string } | null> {
+  const [row] = await getDb()
+    .select({ id: files.id, name: files.name })
+    .from(files)
+    .where(
+      and(
+        eq(files.shopId, shopId),
+        eq(files.checksumSha256, checksumSha256),
+        eq(files.uploaded, true),
+        isNull(files.deletedAt),
+      ),
+    )
+    .orderBy(files.createdAt)
+    .limit(1);
+  return row ?? null;
 }
 
 function attachedError(holder: string): ApiError {

@@ -50,7 +50,9 @@ export function apiClient(baseUrl: string, token?: string) {
       method,
       headers: { ...headers, ...options.headers },
       body,
-    });
+      // A stream body is sent chunked (no Content-Length); fetch requires saying so.
+      ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
+    } as RequestInit);
     const text = await res.text();
     let parsed: unknown = undefined;
     try {

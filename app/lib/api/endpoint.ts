@@ -29,13 +29,19 @@ export interface EndpointSpec {
   bodyExample?: unknown;
   /** `multipart/form-data` upload instead of a JSON body (the handler streams it). */
   multipart?: { field: string; maxBytes: number };
-  /** Cap on the JSON body (default 1 MiB): larger → 413 before parsing. */
-  maxBodyBytes?: number;
+  /**
+   * A raw byte body the handler streams itself (direct-upload parts). Not read, not
+   * fingerprinted, and exempt from Idempotency-Key: a part PUT is idempotent by itself.
+   */
+  rawBody?: { description: string; headers?: Array<{ name: string; description: string }> };
   /**
    * Counts against the shop's upload rate limit (6/min) like a multipart upload does:
-   * for JSON requests that make us store a file (remote ingest).
+   * JSON requests that make us store a file (remote ingest, direct-upload sessions).
+   * Checked after validation, so a malformed request does not use one up.
    */
-  uploadRateLimited?: boolean;
+  countsAsUpload?: boolean;
+  /** Cap on the JSON body (default 1 MiB): larger → 413 before parsing. */
+  maxBodyBytes?: number;
   /** 202: accepted, the work continues in a job the client polls. */
   success: { status: 200 | 201 | 202; description: string; schema: z.ZodType; example?: unknown };
   /** Errors this operation can answer besides the ones every operation can (401, 403, 429, 400). */

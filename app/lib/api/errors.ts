@@ -8,6 +8,7 @@
 export const API_ERROR_CODES = {
   // 400
   validation_failed: { status: 400, type: "invalid_request_error" },
+  part_size_mismatch: { status: 400, type: "invalid_request_error" },
   invalid_json: { status: 400, type: "invalid_request_error" },
   invalid_cursor: { status: 400, type: "invalid_request_error" },
   idempotency_key_required: { status: 400, type: "invalid_request_error" },
@@ -32,6 +33,10 @@ export const API_ERROR_CODES = {
   duplicate_license_keys: { status: 409, type: "conflict_error" },
   job_finished: { status: 409, type: "conflict_error" },
   product_already_mapped: { status: 409, type: "conflict_error" },
+  upload_completed: { status: 409, type: "conflict_error" },
+  upload_aborted: { status: 409, type: "conflict_error" },
+  upload_expired: { status: 409, type: "conflict_error" },
+  upload_incomplete: { status: 409, type: "conflict_error" },
   idempotency_request_in_progress: { status: 409, type: "idempotency_error" },
   // 413
   payload_too_large: { status: 413, type: "invalid_request_error" },
@@ -41,6 +46,8 @@ export const API_ERROR_CODES = {
   order_without_email: { status: 422, type: "invalid_request_error" },
   order_without_lines: { status: 422, type: "invalid_request_error" },
   ingest_host_not_allowed: { status: 422, type: "invalid_request_error" },
+  checksum_mismatch: { status: 422, type: "invalid_request_error" },
+  size_mismatch: { status: 422, type: "invalid_request_error" },
   // 429
   rate_limited: { status: 429, type: "rate_limit_error" },
   upload_rate_limited: { status: 429, type: "rate_limit_error" },

@@ -78,7 +78,16 @@ function parameters(spec: EndpointSpec, defs: Record<string, unknown>) {
       });
     }
   }
-  if (spec.method !== "GET") {
+  for (const header of spec.rawBody?.headers ?? []) {
+    list.push({
+      name: header.name,
+      in: "header",
+      required: false,
+      description: header.description,
+      schema: { type: "string" },
+    });
+  }
+  if (spec.method !== "GET" && !spec.rawBody) {
     list.push({
       name: "Idempotency-Key",
       in: "header",
@@ -92,7 +101,12 @@ function parameters(spec: EndpointSpec, defs: Record<string, unknown>) {
 }
 
 function errorResponses(spec: EndpointSpec) {
-  const codes = [...COMMON_ERRORS, ...(spec.method === "GET" ? [] : WRITE_ERRORS), ...spec.errors];
+  const codes = [
+    ...COMMON_ERRORS,
+    ...(spec.method === "GET" || spec.rawBody ? [] : WRITE_ERRORS),
+    ...(spec.countsAsUpload ? ["upload_rate_limited" as const] : []),
+    ...spec.errors,
+  ];
   const byStatus = new Map<number, ApiErrorCode[]>();
   for (const code of new Set(codes)) {
     const status = API_ERROR_CODES[code].status;
@@ -150,17 +164,27 @@ export function buildOpenApiDocument(serverUrl?: string): JsonSchema {
             },
           },
         }
-      : spec.body
+      : spec.rawBody
         ? {
             required: true,
+            description: spec.rawBody.description,
             content: {
-              "application/json": {
-                schema: toSchema(spec.body, "input", defs),
-                ...(spec.bodyExample !== undefined ? { example: spec.bodyExample } : {}),
+              "application/octet-stream": {
+                schema: { type: "string", contentMediaType: "application/octet-stream" },
               },
             },
           }
-        : undefined;
+        : spec.body
+          ? {
+              required: true,
+              content: {
+                "application/json": {
+                  schema: toSchema(spec.body, "input", defs),
+                  ...(spec.bodyExample !== undefined ? { example: spec.bodyExample } : {}),
+                },
+              },
+            }
+          : undefined;
     const operation = {
       operationId: spec.operationId,
       tags: [spec.tag],

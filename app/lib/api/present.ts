@@ -5,6 +5,7 @@ import type { DownloadStats } from "~/services/download-stats.server";
 import type { DigitalProductDetail } from "~/services/digital-products.server";
 import type { FileDetail } from "~/services/files.server";
 import type { JobView } from "~/services/jobs.server";
+import type { UploadDetail } from "~/services/uploads.server";
 import type {
   KeyBatchResult,
   KeyValidation,
@@ -23,6 +24,7 @@ import type {
   licenseKeySchema,
   orderLineSchema,
   orderSchema,
+  uploadSchema,
 } from "./contract";
 import type { Page } from "./pagination";
 
@@ -248,5 +250,32 @@ export function presentStats(s: DownloadStats) {
       downloads: t.downloads,
       bandwidth_bytes: t.bandwidthBytes,
     })),
+  };
+}
+
+export function presentUpload(upload: UploadDetail): z.input<typeof uploadSchema> {
+  return {
+    id: upload.id,
+    status: upload.status,
+    name: upload.name,
+    size: upload.size,
+    type: upload.contentType,
+    checksum_sha256: upload.checksumSha256,
+    part_size: upload.partSize,
+    part_count: upload.partCount,
+    part_target: upload.partTarget,
+    parts: upload.partsInfo.map((p) => ({
+      part_number: p.partNumber,
+      size: p.size,
+      received: p.received,
+      ...(p.url ? { url: p.url } : {}),
+    })),
+    missing_parts: upload.missingParts,
+    bytes_received: upload.bytesReceived,
+    file_id: upload.status === "completed" ? upload.fileId : null,
+    ...(upload.duplicateOf !== undefined ? { duplicate_of: upload.duplicateOf } : {}),
+    expires_at: iso(upload.expiresAt),
+    completed_at: isoOrNull(upload.completedAt),
+    created_at: iso(upload.createdAt),
   };
 }

@@ -19,6 +19,7 @@ import {
   rateLimitHeaders,
   uploadRateLimitPerMinute,
 } from "./rate-limit.server";
+import { drainUnreadBody } from "./raw-body.server";
 import { parseQuery, readJsonBody, zodToApiError } from "./validation";
 
 /**
@@ -121,6 +122,8 @@ export function handle<S extends EndpointSpec>(
           }
           await hitUploadRateLimit(auth.shopId);
           rawBody = `multipart:${Number.isFinite(declared) ? declared : "chunked"}`;
+        } else if (spec.rawBody) {
+          // Streamed by the handler; nothing to parse here.
         } else if (spec.body) {
           rawBody = await readJsonBody(request, spec.maxBodyBytes ?? 1_048_576);
           let json: unknown = {};
@@ -132,9 +135,9 @@ export function handle<S extends EndpointSpec>(
             }
           }
           body = parseWith(spec.body, json, "body");
-          // After validation: a malformed request must not use up one of the shop's uploads.
-          if (spec.uploadRateLimited) await hitUploadRateLimit(auth.shopId);
         }
+        // After validation: a malformed request must not use up one of the shop's uploads.
+        if (spec.countsAsUpload) await hitUploadRateLimit(auth.shopId);
 
         const runHandler = async (): Promise<StoredResponse> => {
           const result = await handler({
@@ -149,7 +152,7 @@ export function handle<S extends EndpointSpec>(
         };
 
         let response: StoredResponse & { replayed?: boolean };
-        if (spec.method === "GET") {
+        if (spec.method === "GET" || spec.rawBody) {
           response = await runHandler();
         } else {
           const key = parseIdempotencyKey(request.headers.get(IDEMPOTENCY_KEY_HEADER));
@@ -193,6 +196,7 @@ export function handle<S extends EndpointSpec>(
           },
         });
       } catch (error) {
+        if (spec.rawBody) await drainUnreadBody(request);
         return errorResponse(error, limitHeaders);
       }
     },

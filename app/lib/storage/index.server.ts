@@ -15,6 +15,8 @@ import type { FileStorage, StorageDriver, StoredObject } from "./types";
 
 export type {
   ByteRange,
+  NativeMultipart,
+  NativePart,
   FileEncryptionMeta,
   FileStorage,
   StorageDriver,
@@ -75,6 +77,8 @@ export function createFileStorage(
       await driver.deletePrefix?.(prefix);
     },
     presignGet: driver.presignGet?.bind(driver),
+    // Native parts are stored as sent: only usable when new files are not encrypted.
+    multipart: options.encryptsByDefault ? undefined : driver.multipart,
   };
 }
 

@@ -52,6 +52,52 @@ export interface StorageDriver {
     key: string,
     options: { expiresInSeconds: number; contentType: string; contentDisposition: string },
   ): Promise<string>;
+  /** The object store's own multipart upload (S3 only; see direct uploads). */
+  multipart?: NativeMultipart;
+}
+
+export interface NativePart {
+  partNumber: number;
+  etag: string;
+  size: number;
+}
+
+/**
+ * S3 multipart upload, used by direct uploads when the bytes can go to the bucket as they
+ * are (no at-rest encryption of ours): clients send parts straight to presigned URLs and
+ * the bucket assembles them, so the web process never touches the bytes.
+ */
+export interface NativeMultipart {
+  /** Starts a multipart upload of `key`; returns the store's upload id. */
+  create(key: string, options: { contentType: string }): Promise<string>;
+  /** A presigned `UploadPart` URL for one part. */
+  presignPart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    expiresInSeconds: number,
+  ): Promise<string>;
+  /** Uploads one part through this process (exactly `size` bytes). */
+  uploadPart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: Readable,
+    size: number,
+  ): Promise<{ etag: string }>;
+  /**
+   * The parts the store holds so far, ascending; null when the store cannot list them
+   * (some S3-compatible servers, s3rver among them, lack ListParts).
+   */
+  listParts(key: string, uploadId: string): Promise<NativePart[] | null>;
+  /** Assembles the parts into the object `key`. */
+  complete(
+    key: string,
+    uploadId: string,
+    parts: Array<{ partNumber: number; etag: string }>,
+  ): Promise<void>;
+  /** Drops the upload and its parts (already gone = fine). */
+  abort(key: string, uploadId: string): Promise<void>;
 }
 
 export interface PutOptions {
@@ -89,4 +135,10 @@ export interface FileStorage {
     key: string,
     options: { expiresInSeconds: number; contentType: string; contentDisposition: string },
   ): Promise<string>;
+  /**
+   * The store's native multipart upload, when new files are stored plain on a driver
+   * that has one (S3 without STORAGE_ENCRYPTION=on). Otherwise direct uploads stage
+   * their parts as objects (see parts.server.ts).
+   */
+  multipart?: NativeMultipart;
 }

@@ -809,6 +809,25 @@ describe("mappings (every operation once; details in mappings.test.ts)", () => {
   });
 });
 
+describe("direct uploads", () => {
+  // The full behaviour is in uploads.test.ts; here every operation answers to contract.
+  it("create, send a part, status, complete; and abort", async () => {
+    const created = await api("POST", "/uploads", { json: { name: "notes.txt", size: 5 } });
+    expect(created.status).toBe(201);
+    const id = created.body.data.id;
+    const part = await api("PUT", `/uploads/${id}/parts/1`, { body: "hello" });
+    expect(part.status).toBe(200);
+    expect((await api("GET", `/uploads/${id}`)).body.data.missing_parts).toEqual([]);
+    const done = await api("POST", `/uploads/${id}/complete`, { json: {} });
+    expect(done.status).toBe(201);
+    expect(done.body.data).toMatchObject({ name: "notes.txt", size: 5, uploaded: true });
+    const other = await api("POST", "/uploads", { json: { name: "x.bin", size: 9 } });
+    expect((await api("DELETE", `/uploads/${other.body.data.id}`)).body.data.status).toBe(
+      "aborted",
+    );
+  });
+});
+
 describe("contract coverage", () => {
   it("every documented operation was exercised with a 2xx response that matched its schema", () => {
     const ops = Object.entries(contract.doc.paths).flatMap(([path, methods]: [string, any]) =>

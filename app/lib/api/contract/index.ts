@@ -7,6 +7,7 @@ import * as ingest from "./ingest";
 import * as licenseKeys from "./license-keys";
 import * as mappings from "./mappings";
 import * as orders from "./orders";
+import * as uploads from "./uploads";
 
 export * from "./assignments";
 export * from "./digital-products";
@@ -16,6 +17,7 @@ export * from "./ingest";
 export * from "./license-keys";
 export * from "./mappings";
 export * from "./orders";
+export * from "./uploads";
 
 /** Every operation of `/public-api/v1`, in reference order (the OpenAPI document's order). */
 export const ENDPOINTS: EndpointSpec[] = [
@@ -45,6 +47,11 @@ export const ENDPOINTS: EndpointSpec[] = [
   ingest.cancelJobEndpoint,
   ingest.getIngestAllowedHostsEndpoint,
   ingest.setIngestAllowedHostsEndpoint,
+  uploads.createUploadEndpoint,
+  uploads.getUploadEndpoint,
+  uploads.uploadPartEndpoint,
+  uploads.completeUploadEndpoint,
+  uploads.abortUploadEndpoint,
   downloads.createDownloadLinkEndpoint,
   downloads.downloadStatsEndpoint,
   downloads.customerDownloadsEndpoint,

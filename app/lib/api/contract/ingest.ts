@@ -90,7 +90,7 @@ export const createAssetEndpoint = defineEndpoint({
   summary: "Ingest a remote file",
   description:
     "Fetches `url` in the background into the file library and answers 202 with the job to poll (`GET /jobs/{job_id}`). The URL must be `https://` and its host on the shop's ingest allowlist (`PUT /ingest-allowed-hosts`; 422 otherwise); redirects are followed only to allowlisted hosts, and hosts resolving to private, loopback, link-local or metadata addresses are refused. `size`, `checksum_sha256` and `content_type`, when given, are verified: a mismatch fails the job. Counts against the 6 uploads per minute per shop. The same `Idempotency-Key` never queues a second fetch.",
-  uploadRateLimited: true,
+  countsAsUpload: true,
   body: z.strictObject({
     url: z.string().min(1).max(2048).describe("`https://` URL of the file."),
     name: text(255)
