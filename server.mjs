@@ -23,7 +23,13 @@ try {
   );
   process.exit(1);
 }
-const { bootServer, startBackgroundWorker, runWithRequestContext, rootLogger } = build.entry.module;
+const {
+  bootServer,
+  startBackgroundWorker,
+  runWithRequestContext,
+  rootLogger,
+  createApiDispatcher,
+} = build.entry.module;
 
 const mode = process.argv.includes("--worker")
   ? "worker"
@@ -83,6 +89,8 @@ if (mode === "web") {
   app.use((req, res, next) =>
     /^\/[\w.-]+\.\w+$/.test(req.path) ? publicFiles(req, res, next) : next(),
   );
+  // /public-api/v1 runs its route modules directly (see app/lib/api/direct-dispatch.server.ts).
+  app.use(createApiDispatcher(build.routes));
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV ?? "production" }));
 
   const host = boot.env.HOST ?? (boot.env.HANDOFF_DEMO ? "127.0.0.1" : "0.0.0.0");

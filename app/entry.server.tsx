@@ -14,6 +14,7 @@ import { log } from "./lib/request-context.server";
 // the web server, the worker process and the bundle share one copy of each module.
 export { bootServer, startBackgroundWorker } from "./lib/boot.server";
 export { runWithRequestContext, rootLogger } from "./lib/request-context.server";
+export { createApiDispatcher } from "./lib/api/direct-dispatch.server";
 
 export const streamTimeout = 5000;
 
