@@ -116,10 +116,31 @@ export function createDb(options: CreateDbOptions = {}): Db {
 // pool instead of leaking one per reload; PGlite would fail to reopen its data dir.
 const globalForDb = globalThis as typeof globalThis & { __handoffDb?: Db };
 
+/**
+ * A statement prepared once per database handle, for the hottest queries: drizzle then
+ * skips rebuilding the SQL on every call. `prepare` builds it with `sql.placeholder`s.
+ */
+export function preparedPerDb<P>(prepare: (db: Db) => P): (db: Db) => P {
+  const prepared = new WeakMap<Db, P>();
+  return (db) => {
+    let statement = prepared.get(db);
+    if (!statement) prepared.set(db, (statement = prepare(db)));
+    return statement;
+  };
+}
+
 /** The process-wide database, opened on first use from env. */
 export function getDb(): Db {
   globalForDb.__handoffDb ??= createDb();
   return globalForDb.__handoffDb;
+}
+
+/**
+ * Makes `db` the process-wide database that `getDb()` returns (tests of services that
+ * use it), or forgets it with `undefined`. The previous handle is not closed.
+ */
+export function setProcessDb(db: Db | undefined): void {
+  globalForDb.__handoffDb = db;
 }
 
 /** Closes `db`, or the process-wide one when called without arguments. Idempotent. */

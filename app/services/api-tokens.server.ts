@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
-import { getDb, type Db } from "~/db/client.server";
+import { getDb, preparedPerDb } from "~/db/client.server";
 import { apiTokens, shops, type ApiAccess, type ShopStatus } from "~/db/schema";
 
 /**
@@ -83,8 +83,9 @@ const TOKEN_PATTERN = /^hnd_live_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 // same work (one hash, one constant-time compare) and answers in the same time class.
 const DUMMY_HASH = hashTokenSecret("handoff-no-such-token");
 
-function prepareTokenLookup(db: Db) {
-  return db
+// Every API request runs this query.
+const tokenLookup = preparedPerDb((db) =>
+  db
     .select({
       tokenId: apiTokens.id,
       secretHash: apiTokens.secretHash,
@@ -100,17 +101,8 @@ function prepareTokenLookup(db: Db) {
     .innerJoin(shops, eq(shops.id, apiTokens.shopId))
     .where(eq(apiTokens.publicId, sql.placeholder("publicId")))
     .limit(1)
-    .prepare("verify_api_token");
-}
-
-// Every API request runs this query: prepared once per database handle, it skips
-// building the SQL (and the server skips planning it) on each call.
-const tokenLookups = new WeakMap<Db, ReturnType<typeof prepareTokenLookup>>();
-function tokenLookup(db: Db) {
-  let lookup = tokenLookups.get(db);
-  if (!lookup) tokenLookups.set(db, (lookup = prepareTokenLookup(db)));
-  return lookup;
-}
+    .prepare("verify_api_token"),
+);
 
 export interface VerifiedApiToken {
   tokenId: string;

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, ilike, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
-import { getDb, queryRows, type DbOrTx } from "~/db/client.server";
+import { getDb, preparedPerDb, queryRows, type DbOrTx } from "~/db/client.server";
 import {
   customers,
   digitalProducts,
@@ -262,8 +262,9 @@ export interface KeyValidation {
  * One indexed lookup on `(shop_id, key)`. A value may exist in several pools; an assigned
  * copy wins, so a legitimate license never reads as unassigned.
  */
-export async function validateLicenseKey(shopId: string, key: string): Promise<KeyValidation> {
-  const [row] = await getDb()
+// The endpoint license checks in shipped software call at high rates.
+const keyValidation = preparedPerDb((db) =>
+  db
     .select({
       status: licenseKeys.status,
       tag: licenseKeys.tag,
@@ -272,9 +273,19 @@ export async function validateLicenseKey(shopId: string, key: string): Promise<K
     })
     .from(licenseKeys)
     .leftJoin(orders, eq(orders.id, licenseKeys.orderId))
-    .where(and(eq(licenseKeys.shopId, shopId), eq(licenseKeys.key, key)))
+    .where(
+      and(
+        eq(licenseKeys.shopId, sql.placeholder("shopId")),
+        eq(licenseKeys.key, sql.placeholder("key")),
+      ),
+    )
     .orderBy(desc(sql`(${licenseKeys.status} = 'assigned')`))
-    .limit(1);
+    .limit(1)
+    .prepare("validate_license_key"),
+);
+
+export async function validateLicenseKey(shopId: string, key: string): Promise<KeyValidation> {
+  const [row] = await keyValidation(getDb()).execute({ shopId, key });
   if (!row) return { valid: false, assigned: false, tag: null, orderName: null, orderId: null };
   const assigned = row.status === "assigned";
   return {
