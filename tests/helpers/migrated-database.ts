@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
-import { closeDb, createDb, type Db } from "~/db/client.server";
+import { closeDb, createDb, setProcessDb, type Db } from "~/db/client.server";
 import { runMigrations } from "~/db/migrate.server";
 import { createTestDatabase, type TestDatabase } from "./database";
 
@@ -33,17 +33,23 @@ export async function createMigratedTestDatabase(
 
 /**
  * Vitest hooks around `createMigratedTestDatabase`: `onOpen` receives the pool before the
- * file's tests run; the database is dropped after them.
+ * file's tests run; the database is dropped after them. With `processWide`, it is also
+ * what `getDb()` returns meanwhile, for services that use the process-wide handle (never
+ * a handle some earlier test file left on `globalThis`).
  */
 export function withMigratedTestDatabase(
   prefix: string,
   onOpen: (db: Db) => void,
-  poolMax = 4,
+  { poolMax = 4, processWide = false }: { poolMax?: number; processWide?: boolean } = {},
 ): void {
   let testDb: MigratedTestDatabase | undefined;
   beforeAll(async () => {
     testDb = await createMigratedTestDatabase(prefix, poolMax);
+    if (processWide) setProcessDb(testDb.db);
     onOpen(testDb.db);
+  }, 120_000);
+  afterAll(async () => {
+    if (processWide) setProcessDb(undefined);
+    await testDb?.close();
   });
-  afterAll(() => testDb?.close());
 }

@@ -3,8 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq } from "drizzle-orm";
-import { closeDb, getDb, type Db } from "~/db/client.server";
-import { runMigrations } from "~/db/migrate.server";
+import type { Db } from "~/db/client.server";
 import { digitalProductFiles, digitalProducts, emailMessages, jobs, orderLines } from "~/db/schema";
 import { ApiError } from "~/lib/api/errors";
 import {
@@ -16,7 +15,7 @@ import {
   updateDigitalProduct,
   validateDigitalProduct,
 } from "~/services/digital-products.server";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database";
+import { withMigratedTestDatabase } from "../../helpers/migrated-database";
 import {
   createCustomer,
   createDigitalProduct as insertProduct,
@@ -130,24 +129,15 @@ describe("validateDigitalProduct (input rules)", () => {
 });
 
 describe("digital product writes (Postgres)", () => {
-  let database: TestDatabase;
   let db: Db;
   let dataDir: string;
-  const savedEnv = { ...process.env };
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "handoff-products-"));
-    database = await createTestDatabase("handoff_products");
-    process.env.DATABASE_URL = database.url;
-    db = getDb();
-    await runMigrations(db);
-  }, 120_000);
-  afterAll(async () => {
-    await closeDb();
-    await database?.drop();
-    await rm(dataDir, { recursive: true, force: true });
-    process.env = savedEnv;
   });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+  // The services use the process-wide handle.
+  withMigratedTestDatabase("handoff_products", (opened) => (db = opened), { processWide: true });
 
   it("creates with ordered files and links, refuses another shop's file", async () => {
     const shop = await createShop(db);

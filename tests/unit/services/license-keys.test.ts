@@ -3,8 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq } from "drizzle-orm";
-import { closeDb, getDb, type Db } from "~/db/client.server";
-import { runMigrations } from "~/db/migrate.server";
+import type { Db } from "~/db/client.server";
 import { digitalProducts, emailMessages, orderLines, orders, type Shop } from "~/db/schema";
 import { parseCsv } from "~/lib/csv";
 import { deliverOrder } from "~/services/deliveries.server";
@@ -16,7 +15,7 @@ import {
   setLicenseKeyPoolThreshold,
   unassignLicenseKey,
 } from "~/services/license-keys.server";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database";
+import { withMigratedTestDatabase } from "../../helpers/migrated-database";
 import { createDigitalProduct, createOrder, createShop } from "../../helpers/factories";
 
 // deliveries.server imports the Shopify app object, which reads the env at import time.
@@ -26,7 +25,6 @@ vi.hoisted(() => {
   process.env.SHOPIFY_APP_URL ??= "https://app.example.com";
 });
 
-let database: TestDatabase;
 let db: Db;
 let dataDir: string;
 
@@ -36,17 +34,14 @@ beforeAll(async () => {
   vi.stubEnv("SHOPIFY_API_SECRET", "s");
   vi.stubEnv("SHOPIFY_APP_URL", "https://app.example.com");
   vi.stubEnv("DATA_DIR", dataDir);
-  database = await createTestDatabase("handoff_license_keys");
-  vi.stubEnv("DATABASE_URL", database.url);
-  db = getDb(); // the services use the process-wide handle
-
-  await runMigrations(db);
-}, 120_000);
+});
 afterAll(async () => {
   vi.unstubAllEnvs();
-  await closeDb();
-  await database?.drop();
   await rm(dataDir, { recursive: true, force: true });
+});
+// The services use the process-wide handle.
+withMigratedTestDatabase("handoff_license_keys", (opened) => (db = opened), {
+  processWide: true,
 });
 
 /** An order waiting for one key of `product`, then delivered (which draws the key). */

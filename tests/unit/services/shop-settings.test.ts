@@ -3,8 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
-import { closeDb, getDb, type Db } from "~/db/client.server";
-import { runMigrations } from "~/db/migrate.server";
+import type { Db } from "~/db/client.server";
 import {
   downloadEvents,
   emailMessages,
@@ -33,7 +32,7 @@ import {
 } from "~/services/shop-settings.server";
 import type { MailTransport, OutgoingMail } from "~/lib/mail/transport.server";
 import { parseStatsPeriod } from "~/lib/admin-schemas.server";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database";
+import { withMigratedTestDatabase } from "../../helpers/migrated-database";
 import {
   createDigitalProduct,
   createOrder,
@@ -48,16 +47,13 @@ import {
  * goes through the real outbox.
  */
 
-let database: TestDatabase;
 let db: Db;
 let dataDir: string;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "handoff-settings-"));
-  database = await createTestDatabase("handoff_shop_settings");
   Object.assign(process.env, {
-    DATABASE_URL: database.url,
     SHOPIFY_API_KEY: "k",
     SHOPIFY_API_SECRET: "s",
     SHOPIFY_APP_URL: "https://app.example.com",
@@ -65,14 +61,14 @@ beforeAll(async () => {
     SMTP_URL: "",
     MAIL_FROM: "Handoff <no-reply@handoff.test>",
   });
-  db = getDb();
-  await runMigrations(db);
 });
 afterAll(async () => {
-  await closeDb();
-  await database?.drop();
   await rm(dataDir, { recursive: true, force: true });
   process.env = savedEnv;
+});
+// The services use the process-wide handle.
+withMigratedTestDatabase("handoff_shop_settings", (opened) => (db = opened), {
+  processWide: true,
 });
 
 async function rejection(promise: Promise<unknown>): Promise<ApiError> {
