@@ -17,6 +17,28 @@ export const SHOPIFY_API_VERSION = ApiVersion.October26;
 
 const config = env();
 
+type SessionMethods = Pick<
+  DrizzleSessionStoragePostgres,
+  "storeSession" | "loadSession" | "deleteSession" | "deleteSessions" | "findSessionsByShop"
+>;
+
+/**
+ * Our `sessions` table, opened on first use rather than when this module is imported:
+ * scripts and tests import it (through the services) without wanting a database opened
+ * behind their back — with no DATABASE_URL that was an embedded PGlite under `.data/`.
+ */
+function lazySessionStorage(): SessionMethods {
+  let storage: DrizzleSessionStoragePostgres | undefined;
+  const inner = () => (storage ??= new DrizzleSessionStoragePostgres(getDb(), sessions));
+  return {
+    storeSession: (session) => inner().storeSession(session),
+    loadSession: (id) => inner().loadSession(id),
+    deleteSession: (id) => inner().deleteSession(id),
+    deleteSessions: (ids) => inner().deleteSessions(ids),
+    findSessionsByShop: (shop) => inner().findSessionsByShop(shop),
+  };
+}
+
 const shopify = shopifyApp({
   apiKey: config.SHOPIFY_API_KEY,
   apiSecretKey: config.SHOPIFY_API_SECRET,
@@ -26,7 +48,7 @@ const shopify = shopifyApp({
     .filter(Boolean),
   appUrl: config.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new DrizzleSessionStoragePostgres(getDb(), sessions),
+  sessionStorage: lazySessionStorage(),
   distribution: AppDistribution.AppStore,
   isEmbeddedApp: true,
   future: {

@@ -53,6 +53,11 @@ async function rejectionOf(promise: Promise<unknown>): Promise<ApiError> {
   return error as ApiError;
 }
 
+// The services use the process-wide handle; validation reads the database too, so it is
+// set up before every test of the file.
+let db: Db;
+withMigratedTestDatabase("handoff_products", (opened) => (db = opened), { processWide: true });
+
 describe("validateDigitalProduct (input rules)", () => {
   const full = (over: Record<string, unknown>) =>
     validateDigitalProduct({
@@ -129,15 +134,12 @@ describe("validateDigitalProduct (input rules)", () => {
 });
 
 describe("digital product writes (Postgres)", () => {
-  let db: Db;
   let dataDir: string;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "handoff-products-"));
   });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
-  // The services use the process-wide handle.
-  withMigratedTestDatabase("handoff_products", (opened) => (db = opened), { processWide: true });
 
   it("creates with ordered files and links, refuses another shop's file", async () => {
     const shop = await createShop(db);
