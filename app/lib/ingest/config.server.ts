@@ -1,4 +1,4 @@
-import { rootLogger } from "~/lib/request-context.server";
+import { localhostUrlPolicy } from "~/lib/webhooks-out/config.server";
 import type { UrlPolicy } from "~/lib/webhooks-out/ssrf.server";
 
 /**
@@ -11,19 +11,5 @@ import type { UrlPolicy } from "~/lib/webhooks-out/ssrf.server";
 export function ingestUrlPolicy(
   source: Record<string, string | undefined> = process.env,
 ): UrlPolicy {
-  const requested = ["1", "true", "yes"].includes(
-    (source.INGEST_ALLOW_LOCALHOST ?? "").toLowerCase(),
-  );
-  if (requested && source.NODE_ENV === "production") {
-    warnOnce();
-    return { allowLocalhost: false };
-  }
-  return { allowLocalhost: requested };
-}
-
-let warned = false;
-function warnOnce() {
-  if (warned) return;
-  warned = true;
-  rootLogger.warn("INGEST_ALLOW_LOCALHOST is ignored with NODE_ENV=production");
+  return localhostUrlPolicy("INGEST_ALLOW_LOCALHOST", source);
 }

@@ -13,19 +13,27 @@ import type { UrlPolicy } from "./ssrf.server";
 export function webhookUrlPolicy(
   source: Record<string, string | undefined> = process.env,
 ): UrlPolicy {
-  const requested = ["1", "true", "yes"].includes(
-    (source.WEBHOOKS_ALLOW_LOCALHOST ?? "").toLowerCase(),
-  );
+  return localhostUrlPolicy("WEBHOOKS_ALLOW_LOCALHOST", source);
+}
+
+const warned = new Set<string>();
+
+/**
+ * The SSRF policy an `…_ALLOW_LOCALHOST` variable asks for: loopback allowed when it is
+ * 1/true/yes, except with NODE_ENV=production, where it is ignored with a warning (once).
+ * Shared by outgoing webhooks and remote ingest.
+ */
+export function localhostUrlPolicy(
+  variable: string,
+  source: Record<string, string | undefined> = process.env,
+): UrlPolicy {
+  const requested = ["1", "true", "yes"].includes((source[variable] ?? "").toLowerCase());
   if (requested && source.NODE_ENV === "production") {
-    warnOnce();
+    if (!warned.has(variable)) {
+      warned.add(variable);
+      rootLogger.warn(`${variable} is ignored with NODE_ENV=production`);
+    }
     return { allowLocalhost: false };
   }
   return { allowLocalhost: requested };
-}
-
-let warned = false;
-function warnOnce() {
-  if (warned) return;
-  warned = true;
-  rootLogger.warn("WEBHOOKS_ALLOW_LOCALHOST is ignored with NODE_ENV=production");
 }
