@@ -45,7 +45,9 @@ describe("embedded admin auth (authenticate.admin)", () => {
     await createOfflineSession(db, shop.domain);
     await createDigitalProduct(db, shop, { name: "Watercolour Brush Pack" });
 
-    const res = await fetch(adminUrl(shop.domain, await signSessionToken({ shop: shop.domain })), {
+    // Home shows the setup guide and statistics; the products page lists products.
+    const token = await signSessionToken({ shop: shop.domain });
+    const res = await fetch(adminUrl(shop.domain, token, "/app/products"), {
       headers: { "User-Agent": CHROME_USER_AGENT },
     });
     expect(res.status).toBe(200);
@@ -73,9 +75,10 @@ describe("embedded admin auth (authenticate.admin)", () => {
     const b = await createShop(db);
     await createOfflineSession(db, b.domain);
     await createDigitalProduct(db, a, { name: "Shop A Secret Product" });
-    const res = await fetch(adminUrl(b.domain, await signSessionToken({ shop: b.domain })), {
-      headers: { "User-Agent": CHROME_USER_AGENT },
-    });
+    const res = await fetch(
+      adminUrl(b.domain, await signSessionToken({ shop: b.domain }), "/app/products"),
+      { headers: { "User-Agent": CHROME_USER_AGENT } },
+    );
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).not.toContain("Shop A Secret Product");

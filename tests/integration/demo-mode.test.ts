@@ -21,9 +21,16 @@ describe("demo mode", () => {
     expect(res.status).toBe(200);
     expect(new URL(res.url).pathname).toBe("/app");
     const html = await res.text();
-    expect(html).toContain("Photography Basics (ebook)");
-    expect(html).toContain("Lumen Presets 2.4");
+    // Home: the setup guide reflects the seeded shop (products and orders exist).
+    expect(html).toContain("Setup guide");
     expect(html).toContain("/demo/app-bridge.js");
+    const products = await fetch(`${demo.url}/app/products${new URL(res.url).search}`, {
+      headers: { "User-Agent": CHROME_USER_AGENT },
+    });
+    expect(products.status).toBe(200);
+    const productsHtml = await products.text();
+    expect(productsHtml).toContain("Photography Basics (ebook)");
+    expect(productsHtml).toContain("Lumen Presets 2.4");
     expect(demo.blockedRequests()).toEqual([]);
   });
 
