@@ -36,14 +36,17 @@ test.beforeEach(async ({ context }) => {
 test("the demo admin renders the seeded products in Chromium", async ({ page, demo }) => {
   await page.goto(`${demo.server.url}/demo`);
   await expect(page).toHaveURL(/\/app\?/);
+  // Home: the setup guide of the seeded shop; its products are one click away.
+  await expect(page.getByRole("heading", { name: "Setup guide" })).toBeVisible();
+  await mkdir(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, "demo-home.png"), fullPage: true });
+
+  await page.getByRole("link", { name: "Digital products" }).first().click();
+  await expect(page.getByRole("heading", { name: "Digital products" })).toBeVisible();
   await expect(page.getByText("Photography Basics (ebook)")).toBeVisible();
   await expect(page.getByText("Lumen Presets 2.4")).toBeVisible();
   await expect(page.getByText("Night Photography Masterclass (video course)")).toBeVisible();
-  await mkdir(screenshots, { recursive: true });
   await page.screenshot({ path: join(screenshots, "demo-admin.png"), fullPage: true });
-
-  await page.getByRole("link", { name: "Digital products" }).click();
-  await expect(page.getByRole("heading", { name: "Digital products" })).toBeVisible();
 });
 
 test("the seeded download page works on a phone", async ({ browser, demo }) => {
