@@ -182,9 +182,16 @@ export default async function adminBench() {
       { name: "home", path: "/app", route: "routes/app._index" },
       { name: "orders", path: "/app/orders", route: "routes/app.orders._index" },
       { name: "order_detail", path: `/app/orders/${detailId}`, route: "routes/app.orders.$id" },
-      { name: "products", path: "/app/products", route: "routes/app.products" },
+      { name: "products", path: "/app/products", route: "routes/app.products._index" },
+      { name: "files", path: "/app/files", route: "routes/app.files" },
       { name: "license_keys", path: "/app/license-keys", route: "routes/app.license-keys" },
       { name: "settings_api", path: "/app/settings/api", route: "routes/app.settings.api" },
+      { name: "settings_email", path: "/app/settings/email", route: "routes/app.settings.email" },
+      {
+        name: "settings_delivery",
+        path: "/app/settings/delivery",
+        route: "routes/app.settings.delivery",
+      },
       {
         name: "settings_webhooks",
         path: "/app/settings/webhooks",
