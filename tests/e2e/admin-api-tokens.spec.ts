@@ -1,18 +1,9 @@
 import { createHash } from "node:crypto";
-import AxeBuilder from "@axe-core/playwright";
 import { eq } from "drizzle-orm";
-import type { Page } from "@playwright/test";
 import { apiTokens, shops } from "~/db/schema";
 import { test, expect } from "./fixtures";
+import { expectNoSeriousA11yViolations } from "./axe";
 import { closeDb, connectToServerDb, createOfflineSession, createShop } from "../helpers/factories";
-
-async function expectNoSeriousA11yViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-  expect(serious).toEqual([]);
-}
 
 test("API tokens: request access, create (shown once, copy), list and revoke", async ({
   page,

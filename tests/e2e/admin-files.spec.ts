@@ -1,9 +1,8 @@
-import AxeBuilder from "@axe-core/playwright";
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import type { Page } from "@playwright/test";
 import { files, uploads } from "~/db/schema";
 import { test, expect } from "./fixtures";
+import { expectNoSeriousA11yViolations } from "./axe";
 import {
   closeDb,
   connectToServerDb,
@@ -11,14 +10,6 @@ import {
   createOfflineSession,
   createShop,
 } from "../helpers/factories";
-
-async function expectNoSeriousA11yViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-  expect(serious).toEqual([]);
-}
 
 test("files: drop two files (progress, stored), duplicate detected, delete blocked by products", async ({
   page,

@@ -1,8 +1,7 @@
-import AxeBuilder from "@axe-core/playwright";
 import { eq } from "drizzle-orm";
-import type { Page } from "@playwright/test";
 import { downloadEvents, shops } from "~/db/schema";
 import { test, expect } from "./fixtures";
+import { expectNoSeriousA11yViolations } from "./axe";
 import { apiClient, createApiToken } from "../helpers/api-factories";
 import {
   closeDb,
@@ -13,14 +12,6 @@ import {
   createShop,
   createStoredFile,
 } from "../helpers/factories";
-
-async function expectNoSeriousA11yViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-  expect(serious).toEqual([]);
-}
 
 const DAY = 86_400_000;
 /** The `[start, end)` window Home uses for "last N days": whole UTC days ending today. */

@@ -1,7 +1,7 @@
-import AxeBuilder from "@axe-core/playwright";
 import { and, eq } from "drizzle-orm";
 import { emailMessages, licenseKeys, orderLines, orders } from "~/db/schema";
 import { test, expect } from "./fixtures";
+import { expectNoSeriousA11yViolations } from "./axe";
 import {
   closeDb,
   connectToServerDb,
@@ -13,15 +13,6 @@ import {
   createShop,
   createStoredFile,
 } from "../helpers/factories";
-import type { Page } from "@playwright/test";
-
-async function expectNoSeriousA11yViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-  expect(serious).toEqual([]);
-}
 
 test("orders: search and filter the list, then support a customer from the order page", async ({
   page,

@@ -1,8 +1,8 @@
-import AxeBuilder from "@axe-core/playwright";
 import { asc, eq } from "drizzle-orm";
 import type { Page } from "@playwright/test";
 import { digitalProductFiles, digitalProducts } from "~/db/schema";
 import { test, expect } from "./fixtures";
+import { expectNoSeriousA11yViolations } from "./axe";
 import {
   closeDb,
   connectToServerDb,
@@ -10,14 +10,6 @@ import {
   createShop,
   createStoredFile,
 } from "../helpers/factories";
-
-async function expectNoSeriousA11yViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-  expect(serious).toEqual([]);
-}
 
 /** App Bridge's resource picker answers with this product (the stub has no Shopify). */
 async function stubResourcePicker(page: Page, gid: string, title: string) {
