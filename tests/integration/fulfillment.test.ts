@@ -120,7 +120,11 @@ describe("orders/paid → delivered digital order", () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Handbook.pdf");
 
-    const [sent] = await db.select().from(emailMessages).where(eq(emailMessages.orderId, order.id));
+    // The sink sees the message before the worker records the send.
+    const sent = await waitFor(async () => {
+      const [row] = await db.select().from(emailMessages).where(eq(emailMessages.orderId, order.id));
+      return row?.status === "sent" ? row : null;
+    });
     expect(sent).toMatchObject({
       status: "sent",
       kind: "delivery",

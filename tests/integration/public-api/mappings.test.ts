@@ -428,12 +428,17 @@ describe("mappings: notify buyers when files change", () => {
     );
     const sent = smtp.envelopes.slice(before);
     expect(sent.flatMap((m) => m.to).sort()).toEqual(["ana@buyers.example", "bo@buyers.example"]);
-    const rows = await db
-      .select()
-      .from(emailMessages)
-      .where(and(eq(emailMessages.shopId, owner.id), eq(emailMessages.kind, "files_updated")));
-    expect(rows).toHaveLength(2);
-    expect(rows.every((r) => r.status === "sent")).toBe(true);
+    // The sink sees the message before the worker records the send: wait for the rows too.
+    const sentRows = () =>
+      db
+        .select()
+        .from(emailMessages)
+        .where(and(eq(emailMessages.shopId, owner.id), eq(emailMessages.kind, "files_updated")));
+    await waitFor(async () => (await sentRows()).every((r) => r.status === "sent"), {
+      timeoutMs: 10_000,
+      describe: () => "files_updated rows marked sent",
+    });
+    expect(await sentRows()).toHaveLength(2);
 
     // Changing something else (or only the order of the files) sends nothing more.
     await ownerApi("PATCH", `/mappings/${product!.id}`, {
