@@ -122,7 +122,10 @@ describe("orders/paid → delivered digital order", () => {
 
     // The sink sees the message before the worker records the send.
     const sent = await waitFor(async () => {
-      const [row] = await db.select().from(emailMessages).where(eq(emailMessages.orderId, order.id));
+      const [row] = await db
+        .select()
+        .from(emailMessages)
+        .where(eq(emailMessages.orderId, order.id));
       return row?.status === "sent" ? row : null;
     });
     expect(sent).toMatchObject({
