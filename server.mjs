@@ -2,8 +2,8 @@
 // background worker in-process); `node server.mjs --worker` runs only the worker, for
 // scale-out replicas; `node server.mjs --migrate` applies migrations and exits.
 // Everything app-specific lives in the Remix server build; this file only wires HTTP.
-import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
+import { createServer } from "node:http";
 import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
@@ -26,6 +26,7 @@ try {
 const {
   bootServer,
   startBackgroundWorker,
+  beginRequest,
   runWithRequestContext,
   rootLogger,
   createApiDispatcher,
@@ -60,26 +61,8 @@ if (mode === "web") {
   app.set("trust proxy", "loopback");
   app.use(compression());
 
-  // Request ids: honour a sane incoming X-Request-Id (load balancers set one), else mint one.
-  app.use((req, res, next) => {
-    const incoming = req.get("x-request-id");
-    const requestId = incoming && /^[\w.-]{8,128}$/.test(incoming) ? incoming : randomUUID();
-    const logger = rootLogger.child({ request_id: requestId });
-    const started = process.hrtime.bigint();
-    res.setHeader("X-Request-Id", requestId);
-    res.on("finish", () => {
-      logger.info(
-        {
-          method: req.method,
-          path: req.path,
-          status: res.statusCode,
-          duration_ms: Number(process.hrtime.bigint() - started) / 1e6,
-        },
-        "request",
-      );
-    });
-    runWithRequestContext({ requestId, logger, remoteAddress: req.socket.remoteAddress }, next);
-  });
+  // Request ids, the request log line and the request context (app/lib/request-context.server.ts).
+  app.use((req, res, next) => runWithRequestContext(beginRequest(req, res), next));
 
   // Fingerprinted client bundles are immutable; everything else in public/ is short-lived.
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
@@ -89,12 +72,16 @@ if (mode === "web") {
   app.use((req, res, next) =>
     /^\/[\w.-]+\.\w+$/.test(req.path) ? publicFiles(req, res, next) : next(),
   );
-  // /public-api/v1 runs its route modules directly (see app/lib/api/direct-dispatch.server.ts).
-  app.use(createApiDispatcher(build.routes));
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV ?? "production" }));
 
   const host = boot.env.HOST ?? (boot.env.HANDOFF_DEMO ? "127.0.0.1" : "0.0.0.0");
-  server = app.listen(boot.env.PORT, host, () => {
+  // /public-api/v1 runs its route modules directly, in front of Express
+  // (app/lib/api/direct-dispatch.server.ts); everything else is Express and Remix.
+  const api = createApiDispatcher(build.routes);
+  server = createServer((req, res) => {
+    if (!api.handle(req, res)) app(req, res);
+  });
+  server.listen(boot.env.PORT, host, () => {
     const address = server.address();
     rootLogger.info(
       { host, port: address.port, database: boot.databaseDriver, demo: boot.env.HANDOFF_DEMO },

@@ -13,7 +13,7 @@ import { log } from "./lib/request-context.server";
 // server.mjs reaches the app's boot code through the server build's entry module, so
 // the web server, the worker process and the bundle share one copy of each module.
 export { bootServer, startBackgroundWorker } from "./lib/boot.server";
-export { runWithRequestContext, rootLogger } from "./lib/request-context.server";
+export { beginRequest, runWithRequestContext, rootLogger } from "./lib/request-context.server";
 export { createApiDispatcher } from "./lib/api/direct-dispatch.server";
 
 export const streamTimeout = 5000;

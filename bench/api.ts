@@ -66,7 +66,14 @@ http.createServer(async (req, res) => {
 export default async function apiBench() {
   const loadAverageAtStart = loadavg().map(round2);
   const server = await startServer({
-    env: { API_RATE_LIMIT_PER_MINUTE: "1000000", LOG_LEVEL: "warn", WORKER_MODE: "off" },
+    env: {
+      API_RATE_LIMIT_PER_MINUTE: "1000000",
+      LOG_LEVEL: "warn",
+      WORKER_MODE: "off",
+      // Production-like: no msw Proxies around Request/Headers/Response (the socket guard
+      // still keeps every connection on loopback; see tests/helpers/shopify-mock-preload.mjs).
+      TEST_NETWORK_GUARD: "sockets",
+    },
   });
   const db = connectToServerDb(server);
   try {

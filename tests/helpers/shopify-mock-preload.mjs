@@ -12,6 +12,8 @@
  *   `{"data":{}}` and token exchange a fake token, so a server booted without a mock
  *   still authenticates.
  * - Requests to 127.0.0.1, ::1 and localhost go through untouched.
+ * - With TEST_NETWORK_GUARD=sockets (benchmarks) none of the above is installed, only
+ *   the socket guard below, which alone keeps every connection on loopback.
  * - Every other outbound HTTP request (fetch, http/https.request, XMLHttpRequest) fails
  *   with a network error and a `[shopify-mock-preload] BLOCKED …` line on stderr, and so
  *   does any other TCP/TLS connection (SMTP, Postgres, raw sockets) to a host that is not
@@ -121,28 +123,33 @@ function blockOutbound(request) {
   return HttpResponse.error();
 }
 
-const server = setupServer(
-  http.all(
-    ({ request }) => isShopifyAdminRequest(request),
-    ({ request }) => (mockUrl ? forward(request) : answerLocally(request)),
-  ),
-  // A catch-all handler rather than onUnhandledRequest: msw 2's "error" strategy only
-  // prints, then performs the request anyway (checked with msw 2.15).
-  http.all("*", ({ request }) =>
-    isLoopbackHost(new URL(request.url).hostname) ? passthrough() : blockOutbound(request),
-  ),
-);
+// TEST_NETWORK_GUARD=sockets (benchmarks of the server's own CPU): no msw. msw replaces
+// the global Request, Headers and Response with Proxies, which costs every request; the
+// socket guard below still refuses every non-loopback connection, so nothing leaves.
+if (process.env.TEST_NETWORK_GUARD !== "sockets") {
+  const server = setupServer(
+    http.all(
+      ({ request }) => isShopifyAdminRequest(request),
+      ({ request }) => (mockUrl ? forward(request) : answerLocally(request)),
+    ),
+    // A catch-all handler rather than onUnhandledRequest: msw 2's "error" strategy only
+    // prints, then performs the request anyway (checked with msw 2.15).
+    http.all("*", ({ request }) =>
+      isLoopbackHost(new URL(request.url).hostname) ? passthrough() : blockOutbound(request),
+    ),
+  );
 
-server.listen({
-  // Every HTTP request is handled above; this stays as a last guard.
-  onUnhandledRequest(request, print) {
-    if (!isLoopbackHost(new URL(request.url).hostname)) print.error();
-  },
-});
-// msw patches the CommonJS exports of node:http/https; ESM named imports
-// (`import { request } from "node:https"`) keep the originals until synced, and would
-// otherwise bypass both the mock and the block (checked).
-syncBuiltinESMExports();
+  server.listen({
+    // Every HTTP request is handled above; this stays as a last guard.
+    onUnhandledRequest(request, print) {
+      if (!isLoopbackHost(new URL(request.url).hostname)) print.error();
+    },
+  });
+  // msw patches the CommonJS exports of node:http/https; ESM named imports
+  // (`import { request } from "node:https"`) keep the originals until synced, and would
+  // otherwise bypass both the mock and the block (checked).
+  syncBuiltinESMExports();
+}
 
 /**
  * Below HTTP: SMTP, database drivers and anything else that opens sockets go through

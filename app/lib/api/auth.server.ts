@@ -13,8 +13,7 @@ const UNAUTHORIZED_MESSAGE =
  * that is uninstalled, inactive, or whose API access is not approved gets a 403 that says
  * exactly why, because its owner needs to know what to fix.
  */
-export async function authenticateApiRequest(request: Request): Promise<ApiAuth> {
-  const header = request.headers.get("authorization");
+export async function authenticateApiRequest(header: string | null): Promise<ApiAuth> {
   const bearer =
     header && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, "").trim() : null;
   const auth = await verifyApiToken(bearer);

@@ -2,8 +2,18 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { promisify } from "node:util";
+import { gzip as zlibGzip } from "node:zlib";
 import type { ServerBuild } from "@remix-run/node";
-import { errorResponse } from "./route.server";
+import { beginRequest, log, runWithRequestContext } from "~/lib/request-context.server";
+import {
+  apiCallHandlerOf,
+  errorAnswer,
+  errorResponse,
+  type ApiAnswer,
+  type ApiCall,
+  type ApiCallHandler,
+} from "./route.server";
 
 /**
  * Serves `/public-api/v1` straight from its Remix route modules, without Remix's request
@@ -29,12 +39,15 @@ interface CompiledRoute {
   paramNames: string[];
   loader?: RouteHandler;
   action?: RouteHandler;
+  /** The apiResource pipeline behind loader/action, when the route is one. */
+  pipeline?: ApiCallHandler;
 }
 
 type RouteTable = ServerBuild["routes"];
 
 const API_ROUTE_PREFIX = "routes/public-api.v1";
-const SMALL_BODY_BYTES = 64 * 1024;
+const SMALL_BODY_BYTES = 1024 * 1024;
+const COMPRESS_MIN_BYTES = 1024;
 
 /** The full path of a route: its own path joined to its ancestors' (Remix nests paths). */
 function fullPath(routes: RouteTable, id: string): string {
@@ -92,6 +105,7 @@ export function compileApiRoutes(routes: RouteTable): CompiledRoute[] {
         ...compilePath(path),
         loader: module.loader,
         action: module.action,
+        pipeline: apiCallHandlerOf(module.loader) ?? apiCallHandlerOf(module.action),
       };
     })
     .sort((a, b) => b.score - a.score);
@@ -127,33 +141,75 @@ export function matchApiRoute(
   return null;
 }
 
-interface ExpressLikeRequest extends IncomingMessage {
-  protocol?: string;
-  originalUrl?: string;
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+
+/**
+ * http or https as the client used it: X-Forwarded-Proto is believed only from a proxy on
+ * this machine (Express's `trust proxy: loopback`, which the rest of the app runs with).
+ */
+function protocolOf(req: IncomingMessage): string {
+  const forwarded = req.headers["x-forwarded-proto"];
+  if (typeof forwarded === "string" && LOOPBACK.test(req.socket.remoteAddress ?? "")) {
+    return forwarded.split(",")[0]!.trim() || "http";
+  }
+  return (req.socket as { encrypted?: boolean }).encrypted ? "https" : "http";
 }
 
-function toRequest(req: ExpressLikeRequest, res: ServerResponse): Request {
-  const url = new URL(
-    req.originalUrl ?? req.url ?? "/",
-    `${req.protocol ?? "http"}://${req.headers.host ?? "localhost"}`,
-  );
+/**
+ * The Request the route modules expect. No AbortSignal: no API handler reads one (they
+ * answer in milliseconds, and uploads notice a vanished client through the body stream),
+ * and an AbortController per call was ~4 % of an API call's CPU.
+ */
+function toRequest(req: IncomingMessage, url: string = urlOf(req).href): Request {
   const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (Array.isArray(value)) value.forEach((v) => headers.append(name, v));
-    else if (value !== undefined) headers.set(name, value);
-  }
-  // Abort the handler's work when the client leaves before the answer is sent.
-  const controller = new AbortController();
-  res.on("close", () => {
-    if (!res.writableFinished) controller.abort();
-  });
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   return new Request(url, {
     method: req.method,
     headers,
-    signal: controller.signal,
     ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: "half" } : {}),
   } as RequestInit);
+}
+
+/** The call's absolute URL; a Host header that does not parse is taken as localhost. */
+function urlOf(req: IncomingMessage): URL {
+  const path = req.url ?? "/";
+  try {
+    return new URL(`${protocolOf(req)}://${req.headers.host ?? "localhost"}${path}`);
+  } catch {
+    return new URL(`http://localhost${path}`);
+  }
+}
+
+/** An ApiCall read straight off node's request: the web Request only if a body is read. */
+function callFromIncoming(req: IncomingMessage): ApiCall {
+  const url = urlOf(req);
+  let request: Request | undefined;
+  return {
+    method: req.method ?? "GET",
+    url,
+    header(name) {
+      const value = req.headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+    },
+    get request() {
+      return (request ??= toRequest(req, url.href));
+    },
+  };
+}
+
+const gzip = promisify(zlibGzip);
+
+/**
+ * Bodies past 1 KiB are gzipped when the client accepts it (the `compression` middleware's
+ * rule for pages; lists and the OpenAPI document shrink several times). Small answers —
+ * most API calls — are sent as they are.
+ */
+function wantsGzip(req: IncomingMessage, alreadyEncoded: boolean, length: number): boolean {
+  if (length < COMPRESS_MIN_BYTES || alreadyEncoded) return false;
+  const accepted = req.headers["accept-encoding"];
+  return typeof accepted === "string" && /\bgzip\b/i.test(accepted);
 }
 
 async function sendResponse(req: IncomingMessage, res: ServerResponse, response: Response) {
@@ -163,43 +219,105 @@ async function sendResponse(req: IncomingMessage, res: ServerResponse, response:
     res.end();
     return;
   }
-  const length = Number(response.headers.get("content-length"));
+  const declared = response.headers.get("content-length");
+  const length = declared === null ? NaN : Number(declared);
   if (length >= 0 && length <= SMALL_BODY_BYTES) {
-    // API answers are small JSON with a known length: one write.
-    res.end(Buffer.from(await response.arrayBuffer()));
+    // API answers are JSON with a known length: one write.
+    let body = Buffer.from(await response.arrayBuffer());
+    if (wantsGzip(req, response.headers.has("content-encoding"), body.length)) {
+      body = await gzip(body);
+      res.setHeader("Content-Encoding", "gzip");
+      res.setHeader("Content-Length", body.length);
+    }
+    if (body.length >= COMPRESS_MIN_BYTES) res.setHeader("Vary", "Accept-Encoding");
+    res.end(body);
     return;
   }
   await pipeline(Readable.fromWeb(response.body as WebReadableStream), res);
 }
 
-/** Connect-style middleware: API paths are answered here, anything else goes on to Remix. */
-export function createApiDispatcher(routes: RouteTable) {
-  const table = compileApiRoutes(routes);
-  return async (req: ExpressLikeRequest, res: ServerResponse, next: (error?: unknown) => void) => {
-    const pathname = (req.originalUrl ?? req.url ?? "/").split("?")[0]!;
-    if (!/^\/public-api\/v1(\/|$)/i.test(pathname)) return next();
-    const matched = matchApiRoute(table, pathname);
-    const isRead = req.method === "GET" || req.method === "HEAD";
-    const handler = matched && (isRead ? matched.route.loader : matched.route.action);
-    if (!matched || !handler) return next();
-    try {
-      let response: Response;
-      try {
-        const answer = await handler({
-          request: toRequest(req, res),
-          params: matched.params,
-          context: {},
-        });
-        if (!(answer instanceof Response))
-          throw new Error(`${matched.route.id} answered no Response`);
-        response = answer;
-      } catch (thrown) {
-        // A thrown Response is an answer (as in Remix); anything else is a 500 envelope.
-        response = thrown instanceof Response ? thrown : errorResponse(thrown);
-      }
-      await sendResponse(req, res, response);
-    } catch (error) {
-      next(error);
+async function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: ApiAnswer) {
+  let body: string | Buffer = answer.body;
+  const length = Buffer.byteLength(body);
+  const headers: Record<string, string | number> = answer.headers;
+  if (length >= COMPRESS_MIN_BYTES) {
+    res.setHeader("Vary", "Accept-Encoding");
+    if (wantsGzip(req, false, length)) {
+      body = await gzip(body);
+      res.setHeader("Content-Encoding", "gzip");
+      res.setHeader("Content-Length", body.length);
+      delete headers["Content-Length"];
     }
+  }
+  res.writeHead(answer.status, headers);
+  res.end(req.method === "HEAD" ? undefined : body);
+}
+
+export interface ApiDispatcher {
+  /**
+   * Answers the request when it is an API call one of the route modules handles, and
+   * returns true; returns false (having touched nothing) for everything else.
+   */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+}
+
+/**
+ * Mounted by server.mjs in front of Express: API calls skip Express's middleware (body
+ * and query parsers, compression, static lookups) as well as Remix's route matching.
+ */
+export function createApiDispatcher(routes: RouteTable): ApiDispatcher {
+  const table = compileApiRoutes(routes);
+  return {
+    handle(req, res) {
+      const pathname = (req.url ?? "/").split("?")[0]!;
+      if (!/^\/public-api\/v1(\/|$)/i.test(pathname)) return false;
+      const matched = matchApiRoute(table, pathname);
+      const isRead = req.method === "GET" || req.method === "HEAD";
+      const handler = matched && (isRead ? matched.route.loader : matched.route.action);
+      if (!matched || !handler) return false;
+      const context = beginRequest(req, res);
+      void runWithRequestContext(context, () => serve(req, res, matched, handler));
+      return true;
+    },
   };
+}
+
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  matched: { route: CompiledRoute; params: Params },
+  handler: RouteHandler,
+) {
+  try {
+    const { pipeline: apiPipeline } = matched.route;
+    if (apiPipeline) {
+      let answer: ApiAnswer;
+      try {
+        answer = await apiPipeline(callFromIncoming(req), matched.params);
+      } catch (error) {
+        answer = errorAnswer(error);
+      }
+      await sendAnswer(req, res, answer);
+      return;
+    }
+    let response: Response;
+    try {
+      const answer = await handler({
+        request: toRequest(req),
+        params: matched.params,
+        context: {},
+      });
+      if (!(answer instanceof Response))
+        throw new Error(`${matched.route.id} answered no Response`);
+      response = answer;
+    } catch (thrown) {
+      // A thrown Response is an answer (as in Remix); anything else is a 500 envelope.
+      response = thrown instanceof Response ? thrown : errorResponse(thrown);
+    }
+    await sendResponse(req, res, response);
+  } catch (error) {
+    // The client went away mid-answer, or the body stream failed: nothing left to tell it.
+    log().warn({ err: error, route: matched.route.id }, "public api: response not sent");
+    res.destroy();
+  }
 }
