@@ -79,8 +79,12 @@ function isMemoryDir(dir: string) {
 
 interface DbHandle {
   driver: DbDriver;
+  /** Postgres only: where a second, dedicated connection (LISTEN) goes. */
+  databaseUrl?: string;
   close: () => Promise<void>;
   closed: boolean;
+  /** Run (and awaited) before the handle closes: listeners opened on its behalf. */
+  beforeClose: Array<() => Promise<void>>;
 }
 
 // Bookkeeping for close/driver lookups without widening the public `Db` type.
@@ -99,7 +103,9 @@ export function createDb(options: CreateDbOptions = {}): Db {
     const db = drizzlePostgres({ client, schema });
     handles.set(db, {
       driver: "postgres",
+      databaseUrl: config.databaseUrl,
       closed: false,
+      beforeClose: [],
       close: () => client.end({ timeout: 5 }),
     });
     return db;
@@ -108,7 +114,12 @@ export function createDb(options: CreateDbOptions = {}): Db {
   if (!isMemoryDir(config.dataDir)) mkdirSync(config.dataDir, { recursive: true });
   const client = new PGlite(config.dataDir);
   const db = drizzlePglite({ client, schema });
-  handles.set(db, { driver: "pglite", closed: false, close: () => client.close() });
+  handles.set(db, {
+    driver: "pglite",
+    closed: false,
+    beforeClose: [],
+    close: () => client.close(),
+  });
   return db;
 }
 
@@ -151,6 +162,7 @@ export async function closeDb(db?: Db): Promise<void> {
   const handle = handles.get(target);
   if (!handle || handle.closed) return;
   handle.closed = true;
+  await Promise.all(handle.beforeClose.map((fn) => fn()));
   await handle.close();
 }
 
@@ -164,6 +176,18 @@ export function dbDriver(db?: DbOrTx): DbDriver {
   const handle = handles.get(target);
   if (handle) return handle.driver;
   return is(target, PgliteDatabase) || is(target, PgliteTransaction) ? "pglite" : "postgres";
+}
+
+/**
+ * The Postgres URL behind `db` (for a dedicated side connection such as LISTEN) and a
+ * hook to close that connection with it; null on PGlite or for a handle not made here.
+ */
+export function sideConnectionOf(
+  db: Db,
+): { databaseUrl: string; onClose: (fn: () => Promise<void>) => void } | null {
+  const handle = handles.get(db);
+  if (!handle?.databaseUrl || handle.closed) return null;
+  return { databaseUrl: handle.databaseUrl, onClose: (fn) => handle.beforeClose.push(fn) };
 }
 
 export interface PingResult {

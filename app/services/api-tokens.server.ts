@@ -1,7 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
-import { getDb, preparedPerDb } from "~/db/client.server";
+import { getDb, preparedPerDb, type Db } from "~/db/client.server";
+import { listenForNotifications } from "~/db/notifications.server";
 import { apiTokens, shops, type ApiAccess, type ShopStatus } from "~/db/schema";
+import { ShopScopedCache } from "~/lib/shop-scoped-cache";
 
 /**
  * Public API tokens: `hnd_live_<publicId>_<secret>`. Only the public id (the lookup key)
@@ -114,20 +116,63 @@ export interface VerifiedApiToken {
   lastUsedAt: Date | null;
 }
 
+type TokenRow = VerifiedApiToken & { secretHash: string };
+
 /**
- * The token behind `Authorization: Bearer …`, or null for missing, malformed, unknown
- * and revoked tokens alike. Looks the row up by public id and compares SHA-256 of the
- * secret in constant time. Shop status is returned, not judged: that is a 403, not a 401.
+ * Verified tokens are cached per process, so most API calls skip the token query (a join
+ * of api_tokens and shops, its mapping, its round trip). A trigger (migration 0006)
+ * notifies `handoff_api_auth` with the shop id whenever a token is revoked or deleted or
+ * the shop's status, API access, domain or Idempotency-Key setting changes; every
+ * replica drops that shop's tokens when it hears it. Before a cached token is trusted,
+ * the request waits for a shared barrier on the listening connection (see
+ * app/db/notifications.server.ts), so a change committed before the request arrived is
+ * always seen: revocation still takes effect on the very next request, on every
+ * replica. Without a live LISTEN connection, and on PGlite, every call reads the
+ * database. The TTL is a backstop only.
  */
-export async function verifyApiToken(token: string | null): Promise<VerifiedApiToken | null> {
-  const match = token ? TOKEN_PATTERN.exec(token) : null;
-  const publicId = match?.[1] ?? "";
-  const presentedHash = Buffer.from(hashTokenSecret(match?.[2] ?? "x"), "hex");
-  const [row] = match ? await tokenLookup(getDb()).execute({ publicId }) : [];
-  const storedHash = Buffer.from(row?.secretHash ?? DUMMY_HASH, "hex");
-  const sameLength = storedHash.length === presentedHash.length;
-  const equal = timingSafeEqual(sameLength ? storedHash : presentedHash, presentedHash);
-  if (!row || !match || !sameLength || !equal || row.revokedAt) return null;
+export const API_AUTH_CHANNEL = "handoff_api_auth";
+const TOKEN_CACHE_ENTRIES = 10_000;
+const TOKEN_CACHE_TTL_MS = 60_000;
+
+interface TokenCache {
+  entries: ShopScopedCache<TokenRow>;
+  /** True once every change committed before the call has been heard; false if unsure. */
+  barrier: () => Promise<boolean>;
+}
+const tokenCaches = new WeakMap<Db, TokenCache>();
+
+function tokenCacheFor(db: Db): TokenCache {
+  let cache = tokenCaches.get(db);
+  if (!cache) {
+    const entries = new ShopScopedCache<TokenRow>(TOKEN_CACHE_ENTRIES, TOKEN_CACHE_TTL_MS);
+    const feed = listenForNotifications(db, API_AUTH_CHANNEL, {
+      onMessage: (shopId) =>
+        shopId === "*" ? entries.invalidateAll() : entries.invalidateShop(shopId),
+      onLive: () => entries.goLive(),
+      onLost: () => entries.goDark(),
+    });
+    const barrier = async () => {
+      if (!feed) return false;
+      try {
+        await feed.barrier();
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    tokenCaches.set(db, (cache = { entries, barrier }));
+  }
+  return cache;
+}
+
+function sameHash(stored: string, presented: Buffer): boolean {
+  const storedHash = Buffer.from(stored, "hex");
+  const sameLength = storedHash.length === presented.length;
+  const equal = timingSafeEqual(sameLength ? storedHash : presented, presented);
+  return sameLength && equal;
+}
+
+function verified(row: TokenRow): VerifiedApiToken {
   return {
     tokenId: row.tokenId,
     shopId: row.shopId,
@@ -139,13 +184,51 @@ export async function verifyApiToken(token: string | null): Promise<VerifiedApiT
   };
 }
 
+/**
+ * The token behind `Authorization: Bearer …`, or null for missing, malformed, unknown
+ * and revoked tokens alike. Looks the row up by public id and compares SHA-256 of the
+ * secret in constant time. Shop status is returned, not judged: that is a 403, not a 401.
+ * A cached token whose secret does not match still goes to the database, so a wrong
+ * secret costs the same as an unknown token (one timing class for every 401).
+ */
+export async function verifyApiToken(token: string | null): Promise<VerifiedApiToken | null> {
+  const match = token ? TOKEN_PATTERN.exec(token) : null;
+  const publicId = match?.[1] ?? "";
+  const presentedHash = Buffer.from(hashTokenSecret(match?.[2] ?? "x"), "hex");
+  const db = getDb();
+  const cache = match ? tokenCacheFor(db) : undefined;
+  const cached = cache?.entries.get(publicId);
+  // Trusted only if it is still there once every change committed before now was heard.
+  if (cached && sameHash(cached.secretHash, presentedHash) && (await cache!.barrier())) {
+    if (cache!.entries.get(publicId) === cached) {
+      const answer = verified(cached);
+      // The caller bumps last_used_at when it is a minute old (touchApiToken); the cached
+      // row must then look fresh, or every following request would bump it again.
+      if (needsTouch(cached.lastUsedAt)) cached.lastUsedAt = new Date();
+      return answer;
+    }
+  }
+
+  const ticket = cache?.entries.ticket() ?? 0;
+  const [row] = match ? await tokenLookup(db).execute({ publicId }) : [];
+  const equal = sameHash(row?.secretHash ?? DUMMY_HASH, presentedHash);
+  if (!row || !match || !equal || row.revokedAt) return null;
+  cache?.entries.set(publicId, row, ticket);
+  return verified(row);
+}
+
+const TOUCH_EVERY_MS = 60_000;
+function needsTouch(lastUsedAt: Date | null): boolean {
+  return !lastUsedAt || Date.now() - lastUsedAt.getTime() >= TOUCH_EVERY_MS;
+}
+
 /** Bumps `last_used_at` at most once a minute per token: a write per request would cost more than the request. */
 export async function touchApiToken(
   shopId: string,
   tokenId: string,
   lastUsedAt: Date | null,
 ): Promise<void> {
-  if (lastUsedAt && Date.now() - lastUsedAt.getTime() < 60_000) return;
+  if (!needsTouch(lastUsedAt)) return;
   await getDb()
     .update(apiTokens)
     .set({ lastUsedAt: sql`now()` })
