@@ -89,15 +89,19 @@ export function listenForNotifications(
   let next: Promise<void> | null = null;
   function barrier(): Promise<void> {
     if (!inFlight) {
-      inFlight = client.unsafe("select 1").then(
-        () => {
-          inFlight = null;
-        },
-        (error: unknown) => {
-          inFlight = null;
-          throw error;
-        },
-      );
+      inFlight = client
+        .unsafe("select 1")
+        // The simple query protocol: one message each way, nothing to prepare.
+        .simple()
+        .then(
+          () => {
+            inFlight = null;
+          },
+          (error: unknown) => {
+            inFlight = null;
+            throw error;
+          },
+        );
       return inFlight;
     }
     next ??= inFlight
