@@ -189,7 +189,7 @@ export function OrderFilters({
           onChange={onCustomerChange}
           autoComplete="off"
           placeholder="ada@example.com"
-          helpText="Part of the email is enough."
+          helpText="The start of the email is enough, e.g. ada@."
         />
       ),
       shortcut: true,
