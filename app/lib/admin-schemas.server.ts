@@ -54,6 +54,13 @@ const optionalEmail = z
   .max(254)
   .refine((v) => v === "" || z.email().safeParse(v).success, "Enter a valid email address.");
 
+/** The line a support action applies to; empty (the "every line" choice) = all lines. */
+const targetLineId = z
+  .string()
+  .max(100)
+  .optional()
+  .transform((v) => v || undefined);
+
 export const orderActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("set-access"), access: z.enum(DL_ACCESS_VALUES) }),
   z.object({ intent: z.literal("reset-downloads"), lineId: z.string().min(1).max(100) }),
@@ -61,6 +68,7 @@ export const orderActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("approve") }),
   z.object({
     intent: z.literal("grant-downloads"),
+    lineId: targetLineId,
     downloads: z
       .string()
       .trim()
@@ -77,6 +85,7 @@ export const orderActionSchema = z.discriminatedUnion("intent", [
     z.object({
       intent: z.literal("extend-expiry"),
       mode: z.literal("days"),
+      lineId: targetLineId,
       days: z
         .string()
         .trim()
@@ -95,6 +104,7 @@ export const orderActionSchema = z.discriminatedUnion("intent", [
     z.object({
       intent: z.literal("extend-expiry"),
       mode: z.literal("date"),
+      lineId: targetLineId,
       // The end of the chosen UTC day: the admin shows dates in UTC.
       date: z
         .string()

@@ -28,6 +28,7 @@ import { HeldOrderBanner } from "~/components/admin/HeldOrderBanner";
 import { OrderAccessCard } from "~/components/admin/OrderAccessCard";
 import { OrderEmailsCard, type OrderEmailView } from "~/components/admin/OrderEmailsCard";
 import { OrderLineCard, type OrderLineView } from "~/components/admin/OrderLineCard";
+import type { OrderLineChoice } from "~/components/admin/OrderLineTargetSelect";
 import { OrderSummaryCard } from "~/components/admin/OrderSummaryCard";
 import { ResendEmailForm } from "~/components/admin/ResendEmailForm";
 
@@ -111,11 +112,13 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     },
     lines,
     emails: emailViews,
-    limits: {
-      limitedLines: order.lines.filter((l) => l.maxDownloads).length,
-      expiringLines: order.lines.filter((l) => l.expiresAt).length,
-      today: new Date().toISOString().slice(0, 10),
-    },
+    lineChoices: order.lines.map((line): OrderLineChoice => ({
+      id: line.id,
+      label: [line.digitalProductName ?? line.title, line.variantTitle].filter(Boolean).join(" — "),
+      limited: Boolean(line.maxDownloads),
+      expires: Boolean(line.expiresAt),
+    })),
+    today: new Date().toISOString().slice(0, 10),
   };
 };
 
@@ -157,7 +160,10 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
           }
           return actionSuccess(input.intent, "Order approved and delivered");
         case "grant-downloads":
-          await grantExtraDownloads(shop.id, orderId, { downloads: input.downloads });
+          await grantExtraDownloads(shop.id, orderId, {
+            downloads: input.downloads,
+            lineId: input.lineId,
+          });
           return actionSuccess(
             input.intent,
             `${input.downloads} extra download${input.downloads === 1 ? "" : "s"} granted`,
@@ -166,7 +172,9 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
           await extendOrderExpiry(
             shop.id,
             orderId,
-            input.mode === "days" ? { days: input.days } : { expiresAt: input.date },
+            input.mode === "days"
+              ? { days: input.days, lineId: input.lineId }
+              : { expiresAt: input.date, lineId: input.lineId },
           );
           return actionSuccess(input.intent, "Expiry extended");
       }
@@ -182,7 +190,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 export default function OrderDetail() {
-  const { order, lines, emails, limits } = useLoaderData<typeof loader>();
+  const { order, lines, emails, lineChoices, today } = useLoaderData<typeof loader>();
   return (
     <Page
       title={order.name}
@@ -207,12 +215,8 @@ export default function OrderDetail() {
           <BlockStack gap="400">
             <OrderSummaryCard order={order.summary} />
             <OrderAccessCard orderName={order.name} access={order.dlAccess} />
-            <GrantDownloadsCard orderName={order.name} limitedLines={limits.limitedLines} />
-            <ExtendExpiryCard
-              orderName={order.name}
-              expiringLines={limits.expiringLines}
-              today={limits.today}
-            />
+            <GrantDownloadsCard orderName={order.name} lines={lineChoices} />
+            <ExtendExpiryCard orderName={order.name} lines={lineChoices} today={today} />
             <ResendEmailForm currentEmail={order.summary.email} />
           </BlockStack>
         </Layout.Section>

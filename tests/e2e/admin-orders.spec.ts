@@ -317,6 +317,91 @@ test("orders: grant extra downloads and extend expiry from the order page", asyn
   }
 });
 
+test("orders: grant downloads to one line and extend one line's expiry", async ({
+  page,
+  server,
+  adminUrl,
+  saveScreenshot,
+}) => {
+  const db = connectToServerDb(server);
+  try {
+    const shop = await createShop(db, { name: "E2E Order Lines" });
+    await createOfflineSession(db, shop.domain);
+    const file = await createStoredFile(db, shop, { dataDir: server.dataDir, name: "Planner.pdf" });
+    const planner = await createDigitalProduct(
+      db,
+      shop,
+      { name: "Printable Planner", maxDownloads: 5, downloadIn: 30 },
+      [file],
+    );
+    const brushes = await createDigitalProduct(
+      db,
+      shop,
+      { name: "Watercolor Brushes", maxDownloads: 4, downloadIn: 30 },
+      [file],
+    );
+    const fonts = await createDigitalProduct(db, shop, { name: "Font Pack" }, [file]);
+    const { order, lines } = await createOrder(db, shop, {
+      products: [planner, brushes, fonts],
+      overrides: { name: "#8201" },
+    });
+    const [plannerLine, brushesLine, fontsLine] = lines;
+    const read = async () => {
+      const rows = await db.select().from(orderLines).where(eq(orderLines.orderId, order.id));
+      return new Map(rows.map((r) => [r.id, r]));
+    };
+    const before = await read();
+
+    await page.goto(await adminUrl(shop.domain, `/app/orders/${order.id}`));
+    const grantTarget = page.getByRole("combobox", { name: "Grant to" });
+    // An unlimited line is listed but cannot be chosen.
+    await expect(
+      grantTarget.locator("option", { hasText: "Font Pack (unlimited)" }),
+    ).toBeDisabled();
+    await grantTarget.selectOption({ label: "Watercolor Brushes" });
+    await page.getByRole("spinbutton", { name: "Extra downloads" }).fill("2");
+    await page.getByRole("button", { name: "Grant downloads" }).click();
+    const grantDialog = page.getByRole("dialog");
+    await expect(grantDialog).toContainText("Watercolor Brushes in #8201 allows 2 more downloads");
+    await grantDialog.getByRole("button", { name: "Grant downloads" }).click();
+    await expect(
+      page.getByRole("status").filter({ hasText: "2 extra downloads granted" }),
+    ).toBeVisible();
+    // Brushes 4 → 6; the planner keeps 5.
+    await expect(page.getByText("0 of 6")).toBeVisible();
+    await expect(page.getByText("0 of 5")).toBeVisible();
+    const granted = await read();
+    expect(granted.get(brushesLine!.id)!.extraDownloads).toBe(2);
+    expect(granted.get(plannerLine!.id)!.extraDownloads).toBe(0);
+    expect(granted.get(fontsLine!.id)!.extraDownloads).toBe(0);
+
+    // Extend only the planner by 10 days (keyboard: choose the line, type, Enter).
+    const extendTarget = page.getByRole("combobox", { name: "Extend for" });
+    // "Add days" cannot apply to a line that never expires: the card switches to a date.
+    await extendTarget.selectOption({ label: "Font Pack" });
+    await expect(page.getByRole("radio", { name: "Add days" })).toBeDisabled();
+    await expect(page.getByRole("radio", { name: "Set a date" })).toBeChecked();
+    await extendTarget.selectOption({ label: "Printable Planner" });
+    await page.locator("label").filter({ hasText: "Add days" }).click();
+    await page.getByRole("spinbutton", { name: "Days to add" }).fill("10");
+    await page.keyboard.press("Enter");
+    const extendDialog = page.getByRole("dialog");
+    await expect(extendDialog).toContainText("Printable Planner in #8201 gets 10 more days");
+    await extendDialog.getByRole("button", { name: "Extend expiry" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Expiry extended" })).toBeVisible();
+    const extended = await read();
+    const shift = (id: string) =>
+      extended.get(id)!.expiresAt!.getTime() - before.get(id)!.expiresAt!.getTime();
+    expect(shift(plannerLine!.id)).toBe(10 * 86_400_000);
+    expect(shift(brushesLine!.id)).toBe(0);
+    expect(extended.get(fontsLine!.id)!.expiresAt).toBeNull();
+    await expectNoSeriousA11yViolations(page);
+    await saveScreenshot("admin-order-per-line-grant-extend");
+  } finally {
+    await closeDb(db);
+  }
+});
+
 test("orders: a held order is approved from its page and delivered", async ({
   page,
   server,
