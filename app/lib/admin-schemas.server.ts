@@ -67,6 +67,19 @@ export const orderActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("resend-email"), email: optionalEmail }),
   z.object({ intent: z.literal("approve") }),
   z.object({
+    intent: z.literal("set-line-files"),
+    lineId: z.string().min(1).max(100),
+    // Same bounds as the API's `file_ids`; an empty list removes every file.
+    "fileIds[]": z
+      .array(z.string().min(1).max(200))
+      .max(100, "Attach at most 100 files.")
+      .default([]),
+    sendEmail: z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((v) => v === "true"),
+  }),
+  z.object({
     intent: z.literal("grant-downloads"),
     lineId: targetLineId,
     downloads: z

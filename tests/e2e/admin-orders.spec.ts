@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { emailMessages, licenseKeys, orderLines, orders } from "~/db/schema";
+import { emailMessages, licenseKeys, orderLineFiles, orderLines, orders } from "~/db/schema";
 import { test, expect } from "./fixtures";
 import { expectNoSeriousA11yViolations } from "./axe";
 import {
@@ -397,6 +397,115 @@ test("orders: grant downloads to one line and extend one line's expiry", async (
     expect(extended.get(fontsLine!.id)!.expiresAt).toBeNull();
     await expectNoSeriousA11yViolations(page);
     await saveScreenshot("admin-order-per-line-grant-extend");
+  } finally {
+    await closeDb(db);
+  }
+});
+
+test("orders: a UNIQUE line waits for files; attaching them from the library delivers it", async ({
+  page,
+  server,
+  baseURL,
+  adminUrl,
+  saveScreenshot,
+}) => {
+  const db = connectToServerDb(server);
+  try {
+    const shop = await createShop(db, { name: "E2E Unique Files" });
+    await createOfflineSession(db, shop.domain);
+    const ada = await createStoredFile(db, shop, {
+      dataDir: server.dataDir,
+      name: "Ada-certificate.pdf",
+    });
+    const grace = await createStoredFile(db, shop, {
+      dataDir: server.dataDir,
+      name: "Grace-certificate.pdf",
+    });
+    await createStoredFile(db, shop, { dataDir: server.dataDir, name: "Spare.zip" });
+    const portrait = await createDigitalProduct(db, shop, {
+      name: "Custom Portrait",
+      deliveringType: "UNIQUE",
+    });
+    const customer = await createCustomer(db, shop, { email: "ada@example.com" });
+    const { order, lines } = await createOrder(db, shop, {
+      customer,
+      products: [portrait],
+      overrides: { name: "#8301", deliveryStatus: "awaiting_files", deliveredAt: null },
+    });
+    const line = lines[0]!;
+    await db.update(orderLines).set({ deliveredAt: null }).where(eq(orderLines.id, line.id));
+    const lineFiles = async () =>
+      (
+        await db
+          .select()
+          .from(orderLineFiles)
+          .where(eq(orderLineFiles.orderLineId, line.id))
+          .orderBy(orderLineFiles.position)
+      ).map((r) => r.fileId);
+
+    // Waiting: a banner on top and a badge on the line.
+    await page.goto(await adminUrl(shop.domain, `/app/orders/${order.id}`));
+    await expect(page.getByText("Custom Portrait is waiting for files")).toBeVisible();
+    await expect(page.getByText("Waiting for files", { exact: true })).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
+    await saveScreenshot("admin-order-waiting-for-files");
+
+    // Saving nothing is refused inline.
+    await page.getByRole("button", { name: "Attach files", exact: true }).click();
+    const dialog = page.getByRole("dialog");
+    await expect(dialog).toContainText("Files for Custom Portrait");
+    await expect(dialog.getByText("Spare.zip")).toBeVisible();
+    await dialog.getByRole("button", { name: "Save and deliver" }).click();
+    await expect(dialog.getByText("Choose at least one file from the library.")).toBeVisible();
+
+    // Search, then tick one with the keyboard.
+    await dialog.getByRole("textbox", { name: "Search the file library" }).fill("certif");
+    await expect(dialog.getByText("Spare.zip")).toBeHidden();
+    await expect(dialog.getByText("Grace-certificate.pdf")).toBeVisible();
+    await dialog.getByRole("checkbox", { name: "Ada-certificate.pdf" }).focus();
+    await page.keyboard.press("Space");
+    await expect(dialog.getByRole("checkbox", { name: "Ada-certificate.pdf" })).toBeChecked();
+    await expect(dialog.getByText("Selected (1)")).toBeVisible();
+    await expect(dialog.getByRole("checkbox", { name: "Send the delivery email" })).toBeChecked();
+    await expectNoSeriousA11yViolations(page);
+    await saveScreenshot("admin-order-attach-files");
+    await dialog.getByRole("button", { name: "Save and deliver" }).click();
+    await expect(
+      page.getByRole("status").filter({ hasText: "1 file attached: the customer can download" }),
+    ).toBeVisible();
+    await expect(page.getByRole("dialog")).toBeHidden();
+    await expect(page.getByText("Custom Portrait is waiting for files")).toBeHidden();
+    await expect(page.getByText("Delivered", { exact: true }).first()).toBeVisible();
+
+    // Really delivered: the line's files, the order's status, the email, the download page.
+    expect(await lineFiles()).toEqual([ada.id]);
+    const [delivered] = await db.select().from(orders).where(eq(orders.id, order.id));
+    expect(delivered!.deliveryStatus).toBe("delivered");
+    const [deliveredLine] = await db.select().from(orderLines).where(eq(orderLines.id, line.id));
+    expect(deliveredLine!.deliveredAt).not.toBeNull();
+    const sent = await db
+      .select()
+      .from(emailMessages)
+      .where(and(eq(emailMessages.orderId, order.id), eq(emailMessages.kind, "delivery")));
+    expect(sent.map((m) => m.toAddress)).toEqual(["ada@example.com"]);
+    const downloadPage = await (await fetch(`${baseURL}/d/${order.accessToken}`)).text();
+    expect(downloadPage).toContain("Ada-certificate.pdf");
+    expect(downloadPage).not.toContain("Grace-certificate.pdf");
+
+    // Swap the file: removing one the customer has is confirmed first.
+    await page.getByRole("button", { name: "Change files of Custom Portrait" }).click();
+    await dialog.getByRole("button", { name: "Remove Ada-certificate.pdf" }).click();
+    await dialog.getByRole("checkbox", { name: "Grace-certificate.pdf" }).check();
+    await dialog.getByRole("button", { name: "Save files" }).click();
+    await expect(dialog).toContainText("Remove 1 file from Custom Portrait?");
+    await expect(dialog).toContainText("The customer can no longer download");
+    await dialog.getByRole("button", { name: "Back" }).click();
+    await dialog.getByRole("button", { name: "Save files" }).click();
+    await dialog.getByRole("button", { name: "Remove and save" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "1 file attached" })).toBeVisible();
+    await expect(page.getByRole("dialog")).toBeHidden();
+    expect(await lineFiles()).toEqual([grace.id]);
+    await expect(page.getByText("Grace-certificate.pdf")).toBeVisible();
   } finally {
     await closeDb(db);
   }
