@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { emailMessages, licenseKeys, orderLineFiles, orderLines, orders } from "~/db/schema";
+import { emailMessages, files, licenseKeys, orderLineFiles, orderLines, orders } from "~/db/schema";
 import { test, expect } from "./fixtures";
 import { expectNoSeriousA11yViolations } from "./axe";
 import {
@@ -456,7 +457,9 @@ test("orders: a UNIQUE line waits for files; attaching them from the library del
     await expect(dialog).toContainText("Files for Custom Portrait");
     await expect(dialog.getByText("Spare.zip")).toBeVisible();
     await dialog.getByRole("button", { name: "Save and deliver" }).click();
-    await expect(dialog.getByText("Choose at least one file from the library.")).toBeVisible();
+    await expect(
+      dialog.getByText("Choose at least one file from the library, or upload one."),
+    ).toBeVisible();
 
     // Search, then tick one with the keyboard.
     await dialog.getByRole("textbox", { name: "Search the file library" }).fill("certif");
@@ -502,10 +505,40 @@ test("orders: a UNIQUE line waits for files; attaching them from the library del
     await dialog.getByRole("button", { name: "Back" }).click();
     await dialog.getByRole("button", { name: "Save files" }).click();
     await dialog.getByRole("button", { name: "Remove and save" }).click();
-    await expect(page.getByRole("status").filter({ hasText: "1 file attached" })).toBeVisible();
+    // The modal closes once the action succeeded (the toast reads as the first one's).
     await expect(page.getByRole("dialog")).toBeHidden();
     expect(await lineFiles()).toEqual([grace.id]);
     await expect(page.getByText("Grace-certificate.pdf")).toBeVisible();
+
+    // Upload a new file from the modal: it goes to the library (direct upload) and is
+    // selected when done; saving adds it to the line.
+    const body = Buffer.from("portrait bytes ".repeat(1000));
+    await page.getByRole("button", { name: "Change files of Custom Portrait" }).click();
+    await dialog.locator('input[type="file"]').setInputFiles({
+      name: "Portrait-final.png",
+      mimeType: "image/png",
+      buffer: body,
+    });
+    await expect(dialog.getByText("Uploaded and selected as Portrait-final.png.")).toBeVisible();
+    await expect(dialog.getByText("Selected (2)")).toBeVisible();
+    await saveScreenshot("admin-order-upload-line-file");
+    await expectNoSeriousA11yViolations(page);
+    await dialog.getByRole("button", { name: "Save files" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "2 files attached" })).toBeVisible();
+    await expect(page.getByRole("dialog")).toBeHidden();
+    const [uploaded] = await db
+      .select()
+      .from(files)
+      .where(and(eq(files.shopId, shop.id), eq(files.name, "Portrait-final.png")));
+    expect(uploaded).toMatchObject({
+      source: "direct_upload",
+      size: body.length,
+      uploaded: true,
+      checksumSha256: createHash("sha256").update(body).digest("hex"),
+    });
+    expect(await lineFiles()).toEqual([grace.id, uploaded!.id]);
+    const finalPage = await (await fetch(`${baseURL}/d/${order.accessToken}`)).text();
+    expect(finalPage).toContain("Portrait-final.png");
   } finally {
     await closeDb(db);
   }

@@ -4,6 +4,7 @@ import {
   BlockStack,
   Checkbox,
   ChoiceList,
+  DropZone,
   InlineStack,
   InlineError,
   List,
@@ -12,11 +13,13 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { failureOf, type ActionResult } from "~/lib/admin-actions";
 import { formatBytes } from "~/lib/format";
 import type { loader as fileLibraryLoader } from "~/routes/app.products.files";
 import { ActionErrorBanner } from "./ActionErrorBanner";
+import type { StoredFile } from "./direct-upload";
+import { UploadItemRow, useUploadQueue } from "./UploadQueue";
 import { useFetcherSettled } from "./fetcher-settled";
 import { useActionToast } from "./toast";
 
@@ -38,7 +41,8 @@ export interface FilesLine {
 
 /**
  * Chooses the files one UNIQUE-delivery line delivers: picked from the shop's library
- * (searched on the server, several at once). Saving replaces the line's files through
+ * (searched on the server, several at once) or uploaded here (the Files page's direct
+ * upload, into the library, selected when done). Saving replaces the line's files through
  * `setLineFiles`, the service behind the API's `PUT …/lines/{lineId}/files`: a line
  * waiting for its files is delivered then. Removing files the customer may already have
  * is confirmed inside the modal (a second modal on top would trap focus twice).
@@ -74,6 +78,23 @@ function FilesModal({ line, onClose }: { line: FilesLine; onClose: () => void })
   useEffect(() => {
     if (saved) onClose();
   }, [saved, onClose]);
+  // Dropped files go to the library through the Files page's direct upload and are
+  // selected as each one finishes (or the library's copy, when it has the same bytes).
+  const pick = useCallback((file: StoredFile) => {
+    setError(null);
+    setSelected((before) => (before.some((f) => f.id === file.id) ? before : [...before, file]));
+  }, []);
+  const uploads = useUploadQueue({
+    onStored: (file) => {
+      pick(file);
+      return `Uploaded and selected as ${file.name}.`;
+    },
+    onUseExisting: (file) => {
+      pick(file);
+      return `Selected ${file.name} from your library.`;
+    },
+    errorHint: "Nothing was selected. Parts already sent are kept: the Files page can resume.",
+  });
   const failure = failureOf(save.data, "set-line-files");
   const fieldError = failure?.fieldErrors.fileIds ?? failure?.fieldErrors.lineId;
 
@@ -103,20 +124,19 @@ function FilesModal({ line, onClose }: { line: FilesLine; onClose: () => void })
     ]);
   };
 
-  const submit = () =>
-    save.submit(
-      {
-        intent: "set-line-files",
-        lineId: line.id,
-        "fileIds[]": selected.map((f) => f.id),
-        sendEmail: String(sendEmail),
-      },
-      { method: "post" },
-    );
+  const submit = () => {
+    // FormData, not an object: an array value would be sent as one comma-joined string.
+    const form = new FormData();
+    form.set("intent", "set-line-files");
+    form.set("lineId", line.id);
+    for (const file of selected) form.append("fileIds[]", file.id);
+    form.set("sendEmail", String(sendEmail));
+    save.submit(form, { method: "post" });
+  };
 
   const review = () => {
     if (selected.length === 0 && line.files.length === 0) {
-      setError("Choose at least one file from the library.");
+      setError("Choose at least one file from the library, or upload one.");
       return;
     }
     if (unchanged) {
@@ -175,6 +195,7 @@ function FilesModal({ line, onClose }: { line: FilesLine; onClose: () => void })
       primaryAction={{
         content: line.delivered || line.held ? "Save files" : "Save and deliver",
         loading: saving,
+        disabled: uploads.busy,
         onAction: review,
       }}
       secondaryActions={[{ content: "Cancel", onAction: onClose, disabled: saving }]}
@@ -244,6 +265,30 @@ function FilesModal({ line, onClose }: { line: FilesLine; onClose: () => void })
           {library.data?.hasMore ? (
             <Text as="p" tone="subdued">
               Showing the 50 newest matches; search to narrow down.
+            </Text>
+          ) : null}
+          <DropZone
+            label="Upload new files"
+            allowMultiple
+            variableHeight
+            onDrop={(_all, accepted) => uploads.add(accepted)}
+          >
+            <DropZone.FileUpload
+              actionTitle="Upload files"
+              actionHint="They are added to your file library and selected here."
+            />
+          </DropZone>
+          {uploads.items.map((item) => (
+            <UploadItemRow
+              key={item.key}
+              item={item}
+              onUseExisting={(existing) => uploads.takeExisting(item, existing)}
+              onUploadAnyway={() => void uploads.uploadAnyway(item, true)}
+            />
+          ))}
+          {uploads.busy ? (
+            <Text as="p" tone="subdued">
+              Saving waits for the uploads to finish.
             </Text>
           ) : null}
           <Checkbox
