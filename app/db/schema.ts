@@ -609,6 +609,8 @@ export const customers = pgTable(
     // NULLs stay distinct here on purpose: many gid-less customers per shop are fine.
     unique("customers_shop_gid_unique").on(t.shopId, t.gid),
     index("customers_shop_email_idx").on(t.shopId, t.email),
+    // The admin's customer filter: "email starts with", case-insensitive (see orders).
+    index("customers_shop_email_prefix_idx").on(t.shopId, sql`lower(${t.email}) text_pattern_ops`),
     index("customers_cursor_idx").on(t.shopId, t.createdAt, t.id),
   ],
 );
@@ -663,6 +665,12 @@ export const orders = pgTable(
     index("orders_shop_customer_idx").on(t.shopId, t.customerId),
     index("orders_shop_name_idx").on(t.shopId, t.name),
     index("orders_shop_email_idx").on(t.shopId, t.email),
+    // The admin's search and customer filter match the start of the lowercased email or
+    // name: `lower(x) like 'term%'` is a range scan here whatever the database collation
+    // (text_pattern_ops), where `ilike '%term%'` read every order of the shop. pg_trgm
+    // would keep "contains", but PGlite only has it as an opt-in extension bundle.
+    index("orders_shop_email_prefix_idx").on(t.shopId, sql`lower(${t.email}) text_pattern_ops`),
+    index("orders_shop_name_prefix_idx").on(t.shopId, sql`lower(${t.name}) text_pattern_ops`),
     index("orders_shop_financial_status_idx").on(t.shopId, t.financialStatus, t.createdAt),
     index("orders_status_page_token_idx").on(t.statusPageToken),
   ],

@@ -54,13 +54,34 @@ const optionalEmail = z
   .max(254)
   .refine((v) => v === "" || z.email().safeParse(v).success, "Enter a valid email address.");
 
+/** The line a support action applies to; empty (the "every line" choice) = all lines. */
+const targetLineId = z
+  .string()
+  .max(100)
+  .optional()
+  .transform((v) => v || undefined);
+
 export const orderActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("set-access"), access: z.enum(DL_ACCESS_VALUES) }),
   z.object({ intent: z.literal("reset-downloads"), lineId: z.string().min(1).max(100) }),
   z.object({ intent: z.literal("resend-email"), email: optionalEmail }),
   z.object({ intent: z.literal("approve") }),
   z.object({
+    intent: z.literal("set-line-files"),
+    lineId: z.string().min(1).max(100),
+    // Same bounds as the API's `file_ids`; an empty list removes every file.
+    "fileIds[]": z
+      .array(z.string().min(1).max(200))
+      .max(100, "Attach at most 100 files.")
+      .default([]),
+    sendEmail: z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((v) => v === "true"),
+  }),
+  z.object({
     intent: z.literal("grant-downloads"),
+    lineId: targetLineId,
     downloads: z
       .string()
       .trim()
@@ -77,6 +98,7 @@ export const orderActionSchema = z.discriminatedUnion("intent", [
     z.object({
       intent: z.literal("extend-expiry"),
       mode: z.literal("days"),
+      lineId: targetLineId,
       days: z
         .string()
         .trim()
@@ -95,6 +117,7 @@ export const orderActionSchema = z.discriminatedUnion("intent", [
     z.object({
       intent: z.literal("extend-expiry"),
       mode: z.literal("date"),
+      lineId: targetLineId,
       // The end of the chosen UTC day: the admin shows dates in UTC.
       date: z
         .string()

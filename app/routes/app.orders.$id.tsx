@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { BlockStack, Layout, Page } from "@shopify/polaris";
+import { useCallback, useState } from "react";
 import { requireAdminShop } from "~/lib/admin.server";
 import {
   actionFailure,
@@ -19,6 +20,7 @@ import {
   listOrderLineFiles,
   resendOrderEmail,
   resetLineDownloads,
+  setLineFiles,
   setOrderAccess,
 } from "~/services/orders.server";
 import { AdminErrorBoundary } from "~/components/admin/AdminErrorBoundary";
@@ -27,7 +29,10 @@ import { GrantDownloadsCard } from "~/components/admin/GrantDownloadsCard";
 import { HeldOrderBanner } from "~/components/admin/HeldOrderBanner";
 import { OrderAccessCard } from "~/components/admin/OrderAccessCard";
 import { OrderEmailsCard, type OrderEmailView } from "~/components/admin/OrderEmailsCard";
-import { OrderLineCard, type OrderLineView } from "~/components/admin/OrderLineCard";
+import { OrderLineCard, waitsForFiles, type OrderLineView } from "~/components/admin/OrderLineCard";
+import { OrderLineFilesModal } from "~/components/admin/OrderLineFilesModal";
+import { WaitingForFilesBanner } from "~/components/admin/WaitingForFilesBanner";
+import type { OrderLineChoice } from "~/components/admin/OrderLineTargetSelect";
 import { OrderSummaryCard } from "~/components/admin/OrderSummaryCard";
 import { ResendEmailForm } from "~/components/admin/ResendEmailForm";
 
@@ -111,11 +116,13 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     },
     lines,
     emails: emailViews,
-    limits: {
-      limitedLines: order.lines.filter((l) => l.maxDownloads).length,
-      expiringLines: order.lines.filter((l) => l.expiresAt).length,
-      today: new Date().toISOString().slice(0, 10),
-    },
+    lineChoices: order.lines.map((line): OrderLineChoice => ({
+      id: line.id,
+      label: [line.digitalProductName ?? line.title, line.variantTitle].filter(Boolean).join(" — "),
+      limited: Boolean(line.maxDownloads),
+      expires: Boolean(line.expiresAt),
+    })),
+    today: new Date().toISOString().slice(0, 10),
   };
 };
 
@@ -156,8 +163,26 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
             return actionFailure(input.intent, "This order is not on hold any more.", {}, 409);
           }
           return actionSuccess(input.intent, "Order approved and delivered");
+        case "set-line-files": {
+          const fileIds = input["fileIds[]"];
+          const updated = await setLineFiles(shop.id, orderId, input.lineId, fileIds, {
+            sendEmail: input.sendEmail,
+          });
+          const line = updated.lines.find((l) => l.id === input.lineId);
+          const n = fileIds.length;
+          if (n === 0) return actionSuccess(input.intent, "Files removed from the line");
+          const attached = `${n} file${n === 1 ? "" : "s"} attached`;
+          // A held (or cancelled) order keeps its lines undelivered until approved.
+          return actionSuccess(
+            input.intent,
+            line?.deliveredAt ? `${attached}: the customer can download them` : attached,
+          );
+        }
         case "grant-downloads":
-          await grantExtraDownloads(shop.id, orderId, { downloads: input.downloads });
+          await grantExtraDownloads(shop.id, orderId, {
+            downloads: input.downloads,
+            lineId: input.lineId,
+          });
           return actionSuccess(
             input.intent,
             `${input.downloads} extra download${input.downloads === 1 ? "" : "s"} granted`,
@@ -166,7 +191,9 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
           await extendOrderExpiry(
             shop.id,
             orderId,
-            input.mode === "days" ? { days: input.days } : { expiresAt: input.date },
+            input.mode === "days"
+              ? { days: input.days, lineId: input.lineId }
+              : { expiresAt: input.date, lineId: input.lineId },
           );
           return actionSuccess(input.intent, "Expiry extended");
       }
@@ -174,6 +201,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     {
       customer_email: "email",
       line_id: "lineId",
+      lineId: "lineId",
       downloads: "downloads",
       days: "days",
       expires_at: "date",
@@ -182,7 +210,12 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 export default function OrderDetail() {
-  const { order, lines, emails, limits } = useLoaderData<typeof loader>();
+  const { order, lines, emails, lineChoices, today } = useLoaderData<typeof loader>();
+  const [filesLineId, setFilesLineId] = useState<string | null>(null);
+  const closeFiles = useCallback(() => setFilesLineId(null), []);
+  const titleOf = (line: OrderLineView) => line.productName ?? line.title;
+  const waiting = lines.filter((l) => waitsForFiles(l) && !l.deliveredAt);
+  const filesLine = lines.find((l) => l.id === filesLineId);
   return (
     <Page
       title={order.name}
@@ -195,10 +228,22 @@ export default function OrderDetail() {
             <HeldOrderBanner reason={order.heldReason} />
           </Layout.Section>
         ) : null}
+        {waiting.length ? (
+          <Layout.Section>
+            <WaitingForFilesBanner
+              lines={waiting.map((l) => ({ id: l.id, title: titleOf(l) }))}
+              onAttach={setFilesLineId}
+            />
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <BlockStack gap="400">
             {lines.map((line) => (
-              <OrderLineCard key={line.id} line={line} />
+              <OrderLineCard
+                key={line.id}
+                line={line}
+                onEditFiles={() => setFilesLineId(line.id)}
+              />
             ))}
             <OrderEmailsCard emails={emails} />
           </BlockStack>
@@ -207,16 +252,26 @@ export default function OrderDetail() {
           <BlockStack gap="400">
             <OrderSummaryCard order={order.summary} />
             <OrderAccessCard orderName={order.name} access={order.dlAccess} />
-            <GrantDownloadsCard orderName={order.name} limitedLines={limits.limitedLines} />
-            <ExtendExpiryCard
-              orderName={order.name}
-              expiringLines={limits.expiringLines}
-              today={limits.today}
-            />
+            <GrantDownloadsCard orderName={order.name} lines={lineChoices} />
+            <ExtendExpiryCard orderName={order.name} lines={lineChoices} today={today} />
             <ResendEmailForm currentEmail={order.summary.email} />
           </BlockStack>
         </Layout.Section>
       </Layout>
+      <OrderLineFilesModal
+        line={
+          filesLine
+            ? {
+                id: filesLine.id,
+                title: titleOf(filesLine),
+                files: filesLine.files,
+                delivered: Boolean(filesLine.deliveredAt),
+                held: order.deliveryStatus === "held",
+              }
+            : null
+        }
+        onClose={closeFiles}
+      />
     </Page>
   );
 }

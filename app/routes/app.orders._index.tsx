@@ -45,7 +45,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
         deliveryStatus: query.delivery,
         createdAfter: query.createdAfter,
         createdBefore: query.createdBefore,
-        customerEmailContains: query.customer,
+        customerEmailPrefix: query.customer,
         digitalProductId: query.product ? [query.product] : undefined,
       },
     );

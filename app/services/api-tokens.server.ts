@@ -120,7 +120,7 @@ type TokenRow = VerifiedApiToken & { secretHash: string };
 
 /**
  * Verified tokens are cached per process, so most API calls skip the token query (a join
- * of api_tokens and shops, its mapping, its round trip). A trigger (migration 0006)
+ * of api_tokens and shops, its mapping, its round trip). A trigger (migration 0007)
  * notifies `handoff_api_auth` with the shop id whenever a token is revoked or deleted or
  * the shop's status, API access, domain or Idempotency-Key setting changes; every
  * replica drops that shop's tokens when it hears it. Before a cached token is trusted,

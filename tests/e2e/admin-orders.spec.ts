@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { emailMessages, licenseKeys, orderLines, orders } from "~/db/schema";
+import { emailMessages, files, licenseKeys, orderLineFiles, orderLines, orders } from "~/db/schema";
 import { test, expect } from "./fixtures";
 import { expectNoSeriousA11yViolations } from "./axe";
 import {
@@ -312,6 +313,232 @@ test("orders: grant extra downloads and extend expiry from the order page", asyn
     expect(dated!.expiresAt!.toISOString()).toBe("2030-06-30T23:59:59.999Z");
     await expectNoSeriousA11yViolations(page);
     await saveScreenshot("admin-order-grant-extend");
+  } finally {
+    await closeDb(db);
+  }
+});
+
+test("orders: grant downloads to one line and extend one line's expiry", async ({
+  page,
+  server,
+  adminUrl,
+  saveScreenshot,
+}) => {
+  const db = connectToServerDb(server);
+  try {
+    const shop = await createShop(db, { name: "E2E Order Lines" });
+    await createOfflineSession(db, shop.domain);
+    const file = await createStoredFile(db, shop, { dataDir: server.dataDir, name: "Planner.pdf" });
+    const planner = await createDigitalProduct(
+      db,
+      shop,
+      { name: "Printable Planner", maxDownloads: 5, downloadIn: 30 },
+      [file],
+    );
+    const brushes = await createDigitalProduct(
+      db,
+      shop,
+      { name: "Watercolor Brushes", maxDownloads: 4, downloadIn: 30 },
+      [file],
+    );
+    const fonts = await createDigitalProduct(db, shop, { name: "Font Pack" }, [file]);
+    const { order, lines } = await createOrder(db, shop, {
+      products: [planner, brushes, fonts],
+      overrides: { name: "#8201" },
+    });
+    const [plannerLine, brushesLine, fontsLine] = lines;
+    const read = async () => {
+      const rows = await db.select().from(orderLines).where(eq(orderLines.orderId, order.id));
+      return new Map(rows.map((r) => [r.id, r]));
+    };
+    const before = await read();
+
+    await page.goto(await adminUrl(shop.domain, `/app/orders/${order.id}`));
+    const grantTarget = page.getByRole("combobox", { name: "Grant to" });
+    // An unlimited line is listed but cannot be chosen.
+    await expect(
+      grantTarget.locator("option", { hasText: "Font Pack (unlimited)" }),
+    ).toBeDisabled();
+    await grantTarget.selectOption({ label: "Watercolor Brushes" });
+    await page.getByRole("spinbutton", { name: "Extra downloads" }).fill("2");
+    await page.getByRole("button", { name: "Grant downloads" }).click();
+    const grantDialog = page.getByRole("dialog");
+    await expect(grantDialog).toContainText("Watercolor Brushes in #8201 allows 2 more downloads");
+    await grantDialog.getByRole("button", { name: "Grant downloads" }).click();
+    await expect(
+      page.getByRole("status").filter({ hasText: "2 extra downloads granted" }),
+    ).toBeVisible();
+    // Brushes 4 → 6; the planner keeps 5.
+    await expect(page.getByText("0 of 6")).toBeVisible();
+    await expect(page.getByText("0 of 5")).toBeVisible();
+    const granted = await read();
+    expect(granted.get(brushesLine!.id)!.extraDownloads).toBe(2);
+    expect(granted.get(plannerLine!.id)!.extraDownloads).toBe(0);
+    expect(granted.get(fontsLine!.id)!.extraDownloads).toBe(0);
+
+    // Extend only the planner by 10 days (keyboard: choose the line, type, Enter).
+    const extendTarget = page.getByRole("combobox", { name: "Extend for" });
+    // "Add days" cannot apply to a line that never expires: the card switches to a date.
+    await extendTarget.selectOption({ label: "Font Pack" });
+    await expect(page.getByRole("radio", { name: "Add days" })).toBeDisabled();
+    await expect(page.getByRole("radio", { name: "Set a date" })).toBeChecked();
+    await extendTarget.selectOption({ label: "Printable Planner" });
+    await page.locator("label").filter({ hasText: "Add days" }).click();
+    await page.getByRole("spinbutton", { name: "Days to add" }).fill("10");
+    await page.keyboard.press("Enter");
+    const extendDialog = page.getByRole("dialog");
+    await expect(extendDialog).toContainText("Printable Planner in #8201 gets 10 more days");
+    await extendDialog.getByRole("button", { name: "Extend expiry" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Expiry extended" })).toBeVisible();
+    const extended = await read();
+    const shift = (id: string) =>
+      extended.get(id)!.expiresAt!.getTime() - before.get(id)!.expiresAt!.getTime();
+    expect(shift(plannerLine!.id)).toBe(10 * 86_400_000);
+    expect(shift(brushesLine!.id)).toBe(0);
+    expect(extended.get(fontsLine!.id)!.expiresAt).toBeNull();
+    await expectNoSeriousA11yViolations(page);
+    await saveScreenshot("admin-order-per-line-grant-extend");
+  } finally {
+    await closeDb(db);
+  }
+});
+
+test("orders: a UNIQUE line waits for files; attaching them from the library delivers it", async ({
+  page,
+  server,
+  baseURL,
+  adminUrl,
+  saveScreenshot,
+}) => {
+  const db = connectToServerDb(server);
+  try {
+    const shop = await createShop(db, { name: "E2E Unique Files" });
+    await createOfflineSession(db, shop.domain);
+    const ada = await createStoredFile(db, shop, {
+      dataDir: server.dataDir,
+      name: "Ada-certificate.pdf",
+    });
+    const grace = await createStoredFile(db, shop, {
+      dataDir: server.dataDir,
+      name: "Grace-certificate.pdf",
+    });
+    await createStoredFile(db, shop, { dataDir: server.dataDir, name: "Spare.zip" });
+    const portrait = await createDigitalProduct(db, shop, {
+      name: "Custom Portrait",
+      deliveringType: "UNIQUE",
+    });
+    const customer = await createCustomer(db, shop, { email: "ada@example.com" });
+    const { order, lines } = await createOrder(db, shop, {
+      customer,
+      products: [portrait],
+      overrides: { name: "#8301", deliveryStatus: "awaiting_files", deliveredAt: null },
+    });
+    const line = lines[0]!;
+    await db.update(orderLines).set({ deliveredAt: null }).where(eq(orderLines.id, line.id));
+    const lineFiles = async () =>
+      (
+        await db
+          .select()
+          .from(orderLineFiles)
+          .where(eq(orderLineFiles.orderLineId, line.id))
+          .orderBy(orderLineFiles.position)
+      ).map((r) => r.fileId);
+
+    // Waiting: a banner on top and a badge on the line.
+    await page.goto(await adminUrl(shop.domain, `/app/orders/${order.id}`));
+    await expect(page.getByText("Custom Portrait is waiting for files")).toBeVisible();
+    await expect(page.getByText("Waiting for files", { exact: true })).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
+    await saveScreenshot("admin-order-waiting-for-files");
+
+    // Saving nothing is refused inline.
+    await page.getByRole("button", { name: "Attach files", exact: true }).click();
+    const dialog = page.getByRole("dialog");
+    await expect(dialog).toContainText("Files for Custom Portrait");
+    await expect(dialog.getByText("Spare.zip")).toBeVisible();
+    await dialog.getByRole("button", { name: "Save and deliver" }).click();
+    await expect(
+      dialog.getByText("Choose at least one file from the library, or upload one."),
+    ).toBeVisible();
+
+    // Search, then tick one with the keyboard.
+    await dialog.getByRole("textbox", { name: "Search the file library" }).fill("certif");
+    await expect(dialog.getByText("Spare.zip")).toBeHidden();
+    await expect(dialog.getByText("Grace-certificate.pdf")).toBeVisible();
+    await dialog.getByRole("checkbox", { name: "Ada-certificate.pdf" }).focus();
+    await page.keyboard.press("Space");
+    await expect(dialog.getByRole("checkbox", { name: "Ada-certificate.pdf" })).toBeChecked();
+    await expect(dialog.getByText("Selected (1)")).toBeVisible();
+    await expect(dialog.getByRole("checkbox", { name: "Send the delivery email" })).toBeChecked();
+    await expectNoSeriousA11yViolations(page);
+    await saveScreenshot("admin-order-attach-files");
+    await dialog.getByRole("button", { name: "Save and deliver" }).click();
+    await expect(
+      page.getByRole("status").filter({ hasText: "1 file attached: the customer can download" }),
+    ).toBeVisible();
+    await expect(page.getByRole("dialog")).toBeHidden();
+    await expect(page.getByText("Custom Portrait is waiting for files")).toBeHidden();
+    await expect(page.getByText("Delivered", { exact: true }).first()).toBeVisible();
+
+    // Really delivered: the line's files, the order's status, the email, the download page.
+    expect(await lineFiles()).toEqual([ada.id]);
+    const [delivered] = await db.select().from(orders).where(eq(orders.id, order.id));
+    expect(delivered!.deliveryStatus).toBe("delivered");
+    const [deliveredLine] = await db.select().from(orderLines).where(eq(orderLines.id, line.id));
+    expect(deliveredLine!.deliveredAt).not.toBeNull();
+    const sent = await db
+      .select()
+      .from(emailMessages)
+      .where(and(eq(emailMessages.orderId, order.id), eq(emailMessages.kind, "delivery")));
+    expect(sent.map((m) => m.toAddress)).toEqual(["ada@example.com"]);
+    const downloadPage = await (await fetch(`${baseURL}/d/${order.accessToken}`)).text();
+    expect(downloadPage).toContain("Ada-certificate.pdf");
+    expect(downloadPage).not.toContain("Grace-certificate.pdf");
+
+    // Swap the file: removing one the customer has is confirmed first.
+    await page.getByRole("button", { name: "Change files of Custom Portrait" }).click();
+    await dialog.getByRole("button", { name: "Remove Ada-certificate.pdf" }).click();
+    await dialog.getByRole("checkbox", { name: "Grace-certificate.pdf" }).check();
+    await dialog.getByRole("button", { name: "Save files" }).click();
+    await expect(dialog).toContainText("Remove 1 file from Custom Portrait?");
+    await expect(dialog).toContainText("The customer can no longer download");
+    await dialog.getByRole("button", { name: "Back" }).click();
+    await dialog.getByRole("button", { name: "Save files" }).click();
+    await dialog.getByRole("button", { name: "Remove and save" }).click();
+    // The modal closes once the action succeeded (the toast reads as the first one's).
+    await expect(page.getByRole("dialog")).toBeHidden();
+    expect(await lineFiles()).toEqual([grace.id]);
+    await expect(page.getByText("Grace-certificate.pdf")).toBeVisible();
+
+    // Upload a new file from the modal: it goes to the library (direct upload) and is
+    // selected when done; saving adds it to the line.
+    const body = Buffer.from("portrait bytes ".repeat(1000));
+    await page.getByRole("button", { name: "Change files of Custom Portrait" }).click();
+    await dialog.locator('input[type="file"]').setInputFiles({
+      name: "Portrait-final.png",
+      mimeType: "image/png",
+      buffer: body,
+    });
+    await expect(dialog.getByText("Uploaded and selected as Portrait-final.png.")).toBeVisible();
+    await expect(dialog.getByText("Selected (2)")).toBeVisible();
+    await saveScreenshot("admin-order-upload-line-file");
+    await expectNoSeriousA11yViolations(page);
+    await dialog.getByRole("button", { name: "Save files" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "2 files attached" })).toBeVisible();
+    await expect(page.getByRole("dialog")).toBeHidden();
+    const [uploaded] = await db
+      .select()
+      .from(files)
+      .where(and(eq(files.shopId, shop.id), eq(files.name, "Portrait-final.png")));
+    expect(uploaded).toMatchObject({
+      source: "direct_upload",
+      size: body.length,
+      uploaded: true,
+      checksumSha256: createHash("sha256").update(body).digest("hex"),
+    });
+    expect(await lineFiles()).toEqual([grace.id, uploaded!.id]);
+    const finalPage = await (await fetch(`${baseURL}/d/${order.accessToken}`)).text();
+    expect(finalPage).toContain("Portrait-final.png");
   } finally {
     await closeDb(db);
   }

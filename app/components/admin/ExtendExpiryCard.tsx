@@ -12,6 +12,12 @@ import {
 import { useState } from "react";
 import type { ActionResult } from "~/lib/admin-actions";
 import { ConfirmModal } from "./ConfirmModal";
+import {
+  OrderLineTargetSelect,
+  targetLines,
+  type LineTarget,
+  type OrderLineChoice,
+} from "./OrderLineTargetSelect";
 import { formatDate } from "./format";
 import { useFetcherSettled } from "./fetcher-settled";
 import { useActionToast } from "./toast";
@@ -40,22 +46,25 @@ export function expiryError(mode: Mode, value: string, today: string): string | 
 
 /**
  * "Extend expiry": N more days for every line that expires (from now when already
- * expired), or one date for every line. Confirmed; lines that never expire are left
- * alone by "days", and the date mode says that it gives them an expiry.
+ * expired), or one date for every line — or either for one line chosen. Confirmed;
+ * lines that never expire are left alone by "days", and the date mode says that it
+ * gives them an expiry.
  */
 export function ExtendExpiryCard({
   orderName,
-  expiringLines,
+  lines,
   today,
 }: {
   orderName: string;
-  /** Lines that have an expiry date (the ones "days" changes). */
-  expiringLines: number;
+  lines: OrderLineChoice[];
   /** `YYYY-MM-DD` (UTC) from the server, so server and browser agree. */
   today: string;
 }) {
   const fetcher = useFetcher<ActionResult>();
-  const [mode, setMode] = useState<Mode>(expiringLines ? "days" : "date");
+  const [target, setTarget] = useState<LineTarget>("");
+  // "Add days" only changes lines that have an expiry.
+  const canAddDays = (t: LineTarget) => targetLines(lines, t).some((l) => l.expires);
+  const [mode, setMode] = useState<Mode>(canAddDays("") ? "days" : "date");
   const [days, setDays] = useState("");
   const [date, setDate] = useState("");
   const [touched, setTouched] = useState(false);
@@ -70,6 +79,11 @@ export function ExtendExpiryCard({
     }
   });
 
+  const chooseTarget = (next: LineTarget) => {
+    setTarget(next);
+    if (!canAddDays(next)) setMode("date");
+  };
+  const chosen = target ? targetLines(lines, target)[0] : undefined;
   const value = mode === "days" ? days : date;
   const result = fetcher.data;
   const serverErrors =
@@ -80,10 +94,15 @@ export function ExtendExpiryCard({
     setTouched(true);
     if (!expiryError(mode, value, today)) setConfirming(true);
   };
-  const summary =
-    mode === "days"
-      ? `Every line of ${orderName} that expires gets ${days.trim()} more day${days.trim() === "1" ? "" : "s"}, counted from today if it already expired. Lines that never expire stay so.`
-      : `Every line of ${orderName} expires at the end of ${date ? formatDate(`${date}T00:00:00.000Z`) : ""} (UTC), including lines that never expired until now.`;
+  const moreDays = `${days.trim()} more day${days.trim() === "1" ? "" : "s"}`;
+  const day = date ? formatDate(`${date}T00:00:00.000Z`) : "";
+  const summary = chosen
+    ? mode === "days"
+      ? `${chosen.label} in ${orderName} gets ${moreDays}, counted from today if it already expired.`
+      : `${chosen.label} in ${orderName} expires at the end of ${day} (UTC)${chosen.expires ? "" : "; until now it never expired"}.`
+    : mode === "days"
+      ? `Every line of ${orderName} that expires gets ${moreDays}, counted from today if it already expired. Lines that never expire stay so.`
+      : `Every line of ${orderName} expires at the end of ${day} (UTC), including lines that never expired until now.`;
 
   return (
     <Card>
@@ -94,15 +113,23 @@ export function ExtendExpiryCard({
               Extend expiry
             </Text>
             <Text as="p" tone="subdued">
-              {expiringLines
+              {canAddDays("")
                 ? "Give the customer more time to download."
                 : "No line of this order expires; you can still set a date."}
             </Text>
           </BlockStack>
+          <OrderLineTargetSelect
+            label="Extend for"
+            lines={lines}
+            value={target}
+            onChange={chooseTarget}
+            allLabel="Every line"
+            error={serverErrors.lineId}
+          />
           <ChoiceList
             title="How"
             choices={[
-              { label: "Add days", value: "days", disabled: expiringLines === 0 },
+              { label: "Add days", value: "days", disabled: !canAddDays(target) },
               { label: "Set a date", value: "date" },
             ]}
             selected={[mode]}
@@ -123,7 +150,11 @@ export function ExtendExpiryCard({
               onBlur={() => setTouched(days !== "")}
               autoComplete="off"
               error={clientError ?? serverErrors.days}
-              helpText="From each line's current expiry, or from today if it already expired."
+              helpText={
+                target
+                  ? "From the line's current expiry, or from today if it already expired."
+                  : "From each line's current expiry, or from today if it already expired."
+              }
             />
           ) : (
             <TextField
@@ -136,7 +167,11 @@ export function ExtendExpiryCard({
               onBlur={() => setTouched(date !== "")}
               autoComplete="off"
               error={clientError ?? serverErrors.date ?? serverErrors.expires_at}
-              helpText="Lines expire at the end of this day (UTC)."
+              helpText={
+                target
+                  ? "The line expires at the end of this day (UTC)."
+                  : "Lines expire at the end of this day (UTC)."
+              }
             />
           )}
           <Button submit loading={fetcher.state !== "idle"}>
@@ -154,8 +189,8 @@ export function ExtendExpiryCard({
         onConfirm={() =>
           fetcher.submit(
             mode === "days"
-              ? { intent: "extend-expiry", mode, days: days.trim() }
-              : { intent: "extend-expiry", mode, date: date.trim() },
+              ? { intent: "extend-expiry", mode, days: days.trim(), lineId: target }
+              : { intent: "extend-expiry", mode, date: date.trim(), lineId: target },
             { method: "post" },
           )
         }

@@ -3,6 +3,12 @@ import { BlockStack, Button, Card, Form, FormLayout, Text, TextField } from "@sh
 import { useState } from "react";
 import type { ActionResult } from "~/lib/admin-actions";
 import { ConfirmModal } from "./ConfirmModal";
+import {
+  OrderLineTargetSelect,
+  targetLines,
+  type LineTarget,
+  type OrderLineChoice,
+} from "./OrderLineTargetSelect";
 import { useFetcherSettled } from "./fetcher-settled";
 import { useActionToast } from "./toast";
 
@@ -18,19 +24,20 @@ export function grantError(value: string): string | undefined {
 }
 
 /**
- * "Grant extra downloads": adds N to the download limit of every limited line (the
- * counter and history stay). Confirmed, since the customer gets more than they bought.
+ * "Grant extra downloads": adds N to the download limit of every limited line, or of the
+ * one line chosen (the counter and history stay). Confirmed, since the customer gets
+ * more than they bought.
  */
 export function GrantDownloadsCard({
   orderName,
-  limitedLines,
+  lines,
 }: {
   orderName: string;
-  /** Lines with a download limit; grants do nothing to unlimited ones. */
-  limitedLines: number;
+  lines: OrderLineChoice[];
 }) {
   const fetcher = useFetcher<ActionResult>();
   const [downloads, setDownloads] = useState("");
+  const [target, setTarget] = useState<LineTarget>("");
   const [touched, setTouched] = useState(false);
   const [confirming, setConfirming] = useState(false);
   useActionToast(fetcher.data);
@@ -42,13 +49,15 @@ export function GrantDownloadsCard({
     }
   });
 
+  // Grants do nothing to unlimited lines.
+  const limitedLines = lines.filter((l) => l.limited).length;
+  const chosen = targetLines(lines, target)[0];
   const result = fetcher.data;
-  const serverError =
-    result && !result.ok && result.intent === "grant-downloads"
-      ? result.fieldErrors.downloads
-      : undefined;
+  const serverErrors =
+    result && !result.ok && result.intent === "grant-downloads" ? result.fieldErrors : {};
   const clientError = touched ? grantError(downloads) : undefined;
   const count = Number(downloads.trim());
+  const plural = count === 1 ? "" : "s";
 
   const review = () => {
     setTouched(true);
@@ -65,12 +74,22 @@ export function GrantDownloadsCard({
             </Text>
             <Text as="p" tone="subdued">
               {limitedLines
-                ? "Added to the limit of every line; downloads already used and the history stay."
+                ? "Added to the limit; downloads already used and the history stay."
                 : "Every line of this order already has unlimited downloads."}
             </Text>
           </BlockStack>
+          <OrderLineTargetSelect
+            label="Grant to"
+            lines={lines}
+            value={target}
+            onChange={setTarget}
+            allLabel="Every line with a limit"
+            unavailable={(line) => (line.limited ? undefined : "unlimited")}
+            error={serverErrors.lineId}
+            disabled={limitedLines === 0}
+          />
           <TextField
-            label="Extra downloads per line"
+            label={target ? "Extra downloads" : "Extra downloads per line"}
             type="number"
             name="downloads"
             min={1}
@@ -80,7 +99,7 @@ export function GrantDownloadsCard({
             onBlur={() => setTouched(downloads !== "")}
             autoComplete="off"
             disabled={limitedLines === 0}
-            error={clientError ?? serverError}
+            error={clientError ?? serverErrors.downloads}
             helpText={`1 to ${MAX_GRANT}. Lines without a limit stay unlimited.`}
           />
           <Button submit disabled={limitedLines === 0} loading={fetcher.state !== "idle"}>
@@ -90,19 +109,23 @@ export function GrantDownloadsCard({
       </Form>
       <ConfirmModal
         open={confirming}
-        title={`Grant ${count} extra download${count === 1 ? "" : "s"}?`}
+        title={`Grant ${count} extra download${plural}?`}
         confirmLabel="Grant downloads"
         destructive={false}
         loading={fetcher.state !== "idle"}
         onClose={() => setConfirming(false)}
         onConfirm={() =>
           fetcher.submit(
-            { intent: "grant-downloads", downloads: downloads.trim() },
+            { intent: "grant-downloads", downloads: downloads.trim(), lineId: target },
             { method: "post" },
           )
         }
       >
-        {`Each line of ${orderName} with a download limit allows ${count} more download${count === 1 ? "" : "s"}. This cannot be taken back, only reset.`}
+        {`${
+          target && chosen
+            ? `${chosen.label} in ${orderName} allows`
+            : `Each line of ${orderName} with a download limit allows`
+        } ${count} more download${plural}. This cannot be taken back, only reset.`}
       </ConfirmModal>
     </Card>
   );

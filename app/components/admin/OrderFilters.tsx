@@ -1,7 +1,7 @@
-import { useNavigate, useSearchParams } from "@remix-run/react";
 import { BlockStack, ChoiceList, Filters, Text, TextField } from "@shopify/polaris";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { formatDate, humanize } from "./format";
+import { useDebouncedParam, useUrlFilters } from "./url-filters";
 
 export const FINANCIAL_FILTERS = [
   "PAID",
@@ -46,10 +46,9 @@ export function OrderFilters({
   loading: boolean;
   products: ProductOption[];
 }) {
-  const [params] = useSearchParams();
-  const navigate = useNavigate();
-  const [query, setQuery] = useState(params.get("q") ?? "");
-  const [customer, setCustomer] = useState(params.get("customer") ?? "");
+  const filtersInUrl = useUrlFilters();
+  const { params, apply, setParam, query, setQuery, resetQuery } = filtersInUrl;
+  const customer = useDebouncedParam(filtersInUrl, "customer");
   const [from, setFrom] = useState(params.get("from") ?? "");
   const [to, setTo] = useState(params.get("to") ?? "");
   const financial = params.getAll("financial");
@@ -58,46 +57,6 @@ export function OrderFilters({
   const productName = products.find((p) => p.id === product)?.name;
   // ISO days compare as strings.
   const rangeError = from && to && from > to ? "The end date is before the start date." : "";
-
-  const apply = useCallback(
-    (change: (next: URLSearchParams) => void) => {
-      const next = new URLSearchParams(params);
-      next.delete("cursor");
-      next.delete("before");
-      change(next);
-      navigate(`?${next.toString()}`, { replace: true, preventScrollReset: true });
-    },
-    [params, navigate],
-  );
-
-  const timer = useRef<ReturnType<typeof setTimeout>>();
-  useEffect(() => () => clearTimeout(timer.current), []);
-  const onQueryChange = (value: string) => {
-    setQuery(value);
-    clearTimeout(timer.current);
-    timer.current = setTimeout(
-      () =>
-        apply((next) => {
-          if (value.trim()) next.set("q", value.trim());
-          else next.delete("q");
-        }),
-      300,
-    );
-  };
-
-  const customerTimer = useRef<ReturnType<typeof setTimeout>>();
-  useEffect(() => () => clearTimeout(customerTimer.current), []);
-  const onCustomerChange = (value: string) => {
-    setCustomer(value);
-    clearTimeout(customerTimer.current);
-    customerTimer.current = setTimeout(() => setParam("customer", value.trim()), 300);
-  };
-
-  const setParam = (key: string, value: string) =>
-    apply((next) => {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    });
 
   /** A date change applies at once, unless it would make an empty, inverted range. */
   const setDay = (key: "from" | "to", value: string) => {
@@ -185,11 +144,11 @@ export function OrderFilters({
       filter: (
         <TextField
           label="Customer email"
-          value={customer}
-          onChange={onCustomerChange}
+          value={customer.value}
+          onChange={customer.setValue}
           autoComplete="off"
           placeholder="ada@example.com"
-          helpText="Part of the email is enough."
+          helpText="The start of the email is enough, e.g. ada@."
         />
       ),
       shortcut: true,
@@ -258,7 +217,7 @@ export function OrderFilters({
             key: "customer",
             label: `Customer: ${params.get("customer")}`,
             onRemove: () => {
-              setCustomer("");
+              customer.reset();
               setParam("customer", "");
             },
           },
@@ -282,11 +241,11 @@ export function OrderFilters({
       filters={filters}
       appliedFilters={appliedFilters}
       loading={loading}
-      onQueryChange={onQueryChange}
-      onQueryClear={() => onQueryChange("")}
+      onQueryChange={setQuery}
+      onQueryClear={() => setQuery("")}
       onClearAll={() => {
-        setQuery("");
-        setCustomer("");
+        resetQuery();
+        customer.reset();
         setFrom("");
         setTo("");
         apply((next) => {

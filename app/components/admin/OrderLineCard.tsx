@@ -55,8 +55,22 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-/** One purchased line: what it delivers, how much of it was used, and "reset downloads". */
-export function OrderLineCard({ line }: { line: OrderLineView }) {
+/** A UNIQUE-delivery line delivers only files attached to it; none attached yet. */
+export function waitsForFiles(line: OrderLineView): boolean {
+  return line.deliveringType === "UNIQUE" && line.files.length === 0;
+}
+
+/**
+ * One purchased line: what it delivers, how much of it was used, and "reset downloads".
+ * A UNIQUE-delivery line also offers choosing its files (`onEditFiles`).
+ */
+export function OrderLineCard({
+  line,
+  onEditFiles,
+}: {
+  line: OrderLineView;
+  onEditFiles?: () => void;
+}) {
   const fetcher = useFetcher<ActionResult>();
   const [confirming, setConfirming] = useState(false);
   const busy = fetcher.state !== "idle";
@@ -84,10 +98,18 @@ export function OrderLineCard({ line }: { line: OrderLineView }) {
             {line.deliveringType !== "REGULAR" ? (
               <StatusBadge status="info" label={humanize(line.deliveringType)} />
             ) : null}
-            <StatusBadge
-              status={line.deliveredAt ? "delivered" : "pending"}
-              label={line.deliveredAt ? "Delivered" : "Not delivered"}
-            />
+            {waitsForFiles(line) ? (
+              <StatusBadge
+                status="awaiting_files"
+                label={line.deliveredAt ? "No files" : "Waiting for files"}
+              />
+            ) : null}
+            {line.deliveredAt || !waitsForFiles(line) ? (
+              <StatusBadge
+                status={line.deliveredAt ? "delivered" : "pending"}
+                label={line.deliveredAt ? "Delivered" : "Not delivered"}
+              />
+            ) : null}
             {line.accessStatus !== "enabled" ? <StatusBadge status={line.accessStatus} /> : null}
           </InlineStack>
         </InlineStack>
@@ -126,12 +148,23 @@ export function OrderLineCard({ line }: { line: OrderLineView }) {
               ))}
             </List>
           ) : (
-            <Text as="p" tone="subdued">
+            <Text as="p" tone={line.deliveringType === "UNIQUE" ? "caution" : "subdued"}>
               {line.deliveringType === "UNIQUE"
-                ? "No files attached to this order yet."
+                ? "No files attached to this order yet: this product is delivered per order."
                 : "No files."}
             </Text>
           )}
+          {line.deliveringType === "UNIQUE" && onEditFiles ? (
+            <Box>
+              <Button
+                onClick={onEditFiles}
+                variant={line.files.length ? undefined : "primary"}
+                accessibilityLabel={`${line.files.length ? "Change files of" : "Attach files to"} ${title}`}
+              >
+                {line.files.length ? "Change files" : "Attach files"}
+              </Button>
+            </Box>
+          ) : null}
         </BlockStack>
 
         {line.licenseKeys.length || line.keyStatus !== "none" ? (

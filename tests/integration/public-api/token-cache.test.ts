@@ -1,6 +1,6 @@
 /**
  * Verified API tokens are cached in each web process and dropped on a Postgres
- * notification (migration 0006's triggers, app/services/api-tokens.server.ts). These
+ * notification (migration 0007's triggers, app/services/api-tokens.server.ts). These
  * tests run two replicas on one database and change the database behind their backs, the
  * way an operator, the admin of another replica or a script would.
  */
