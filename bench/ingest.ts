@@ -23,6 +23,8 @@ import { startServer } from "../tests/helpers/server";
 
 const SIZE_MB = Number(process.env.BENCH_INGEST_MB ?? 1024);
 const SIZE = SIZE_MB * 1024 * 1024;
+/** `BENCH_CPU_PROF_DIR=<dir>`: each server writes a V8 CPU profile there when it stops. */
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
 
 const ORIGIN = `
 import http from "node:http";
@@ -71,6 +73,7 @@ async function ingestOnce(originUrl: string, sha256: string, env: Record<string,
     },
     // A loaded 2-core machine can take longer than the 30 s default to boot.
     healthTimeoutMs: 120_000,
+    nodeArgs: CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF_DIR}`] : [],
   });
   const db = connectToServerDb(server);
   try {
