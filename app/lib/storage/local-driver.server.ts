@@ -2,13 +2,14 @@ import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import { Readable, Transform } from "node:stream";
+import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ByteRange, StorageDriver, StoredObject } from "./types";
 
 /** Keys are ours (`<shopId>/<fileId>`), but a bad key must never escape the root. */
 const SAFE_KEY = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_.-]+)*$/;
 const READ_CHUNK = 256 * 1024;
+const WRITE_BATCH = 1024 * 1024;
 
 export function createLocalDriver(root: string): StorageDriver {
   function resolveKey(key: string): string {
@@ -21,28 +22,39 @@ export function createLocalDriver(root: string): StorageDriver {
   return {
     name: "local",
 
-    async put(key, body): Promise<StoredObject> {
+    async put(
+      key: string,
+      body: Readable | AsyncIterable<Uint8Array>,
+      options?: { sha256: false },
+    ): Promise<StoredObject> {
       const target = resolveKey(key);
       await mkdir(path.dirname(target), { recursive: true });
       // Write to a temp name and rename, so a reader never sees half a file.
       const temp = `${target}.${randomUUID()}.part`;
-      const hash = createHash("sha256");
-      let size = 0;
-      const meter = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk);
-          size += chunk.length;
-          done(null, chunk);
-        },
-      });
+      const hash = options?.sha256 === false ? null : createHash("sha256");
+      // Up to WRITE_BATCH bytes queue behind the write in flight and go out as one
+      // writev: a few hundred syscalls and thread-pool round trips per gigabyte instead
+      // of one per 64 KiB network read.
+      const out = createWriteStream(temp, { highWaterMark: WRITE_BATCH });
       try {
-        await pipeline(Readable.from(body), meter, createWriteStream(temp));
+        if (hash) {
+          const meter = new Transform({
+            transform(chunk: Buffer, _enc, done) {
+              hash.update(chunk);
+              done(null, chunk);
+            },
+          });
+          await pipeline(body, meter, out);
+        } else {
+          await pipeline(body, out);
+        }
         await rename(temp, target);
       } catch (error) {
         await rm(temp, { force: true });
         throw error;
       }
-      return { size, sha256: hash.digest("hex") };
+      // The overload without sha256 (see StorageDriver.put) never exposes this "".
+      return { size: out.bytesWritten, sha256: hash ? hash.digest("hex") : "" };
     },
 
     async get(key, range?: ByteRange) {
