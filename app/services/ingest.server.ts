@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { Transform, type TransformCallback } from "node:stream";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "~/db/client.server";
 import { getDb } from "~/db/client.server";
@@ -407,11 +408,14 @@ async function fetchIntoStorage(
     };
     ticker = setInterval(report, PROGRESS_EVERY_MS);
     const limit = declared ?? maxBytes;
-    async function* metered(): AsyncIterable<Uint8Array> {
-      for await (const chunk of body as AsyncIterable<Buffer>) {
+    // A Transform, not an async generator: every chunk of a multi-gigabyte body passes
+    // here, and a generator plus Readable.from() costs two promise hops per chunk.
+    const metered = new Transform({
+      transform(chunk: Buffer, _encoding, done: TransformCallback) {
         received += chunk.length;
-        if (received > limit) {
-          throw declared !== null && declared < maxBytes
+        if (received <= limit) return done(null, chunk);
+        done(
+          declared !== null && declared < maxBytes
             ? new JobError(
                 "size_mismatch",
                 `The remote file is larger than the declared ${declared} bytes.`,
@@ -419,15 +423,19 @@ async function fetchIntoStorage(
             : new JobError(
                 "file_too_large",
                 `The remote file is over the ingest limit of ${formatBytes(maxBytes)}.`,
-              );
-        }
-        yield chunk;
-      }
-    }
+              ),
+        );
+      },
+    });
+    // The storage pipeline reports either side's error (it reads `metered.errored` even
+    // when the error came before it was attached); these listeners carry a broken body
+    // into `metered` and keep an early error from being an uncaught 'error' event.
+    body.on("error", (error) => metered.destroy(error));
+    metered.on("error", () => {});
 
     let object;
     try {
-      object = await storage().put(file.storageKey, metered(), {
+      object = await storage().put(file.storageKey, body.pipe(metered), {
         encrypt: storage().encryptsByDefault,
       });
     } catch (error) {
