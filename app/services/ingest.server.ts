@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { Transform, type TransformCallback } from "node:stream";
+import { pipeline, Transform, type TransformCallback } from "node:stream";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "~/db/client.server";
 import { getDb } from "~/db/client.server";
@@ -427,15 +427,14 @@ async function fetchIntoStorage(
         );
       },
     });
-    // The storage pipeline reports either side's error (it reads `metered.errored` even
-    // when the error came before it was attached); these listeners carry a broken body
-    // into `metered` and keep an early error from being an uncaught 'error' event.
-    body.on("error", (error) => metered.destroy(error));
-    metered.on("error", () => {});
+    // pipeline() rather than pipe(): a body that broke (or was cancelled) carries its
+    // error into `metered`, even if it broke before this line, and a limit error stops
+    // the body. Storage's own pipeline reports `metered`'s error; this callback need not.
+    pipeline(body, metered, () => {});
 
     let object;
     try {
-      object = await storage().put(file.storageKey, body.pipe(metered), {
+      object = await storage().put(file.storageKey, metered, {
         encrypt: storage().encryptsByDefault,
       });
     } catch (error) {

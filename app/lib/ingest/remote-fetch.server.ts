@@ -340,6 +340,11 @@ function bodyReader(socket: Duplex, leftover: Buffer, headers: Record<string, st
       }
     }
   };
+  // The caller attaches its own listeners only after a few awaits (database writes).
+  // Until then an error — a reset, a malformed chunk already in the first read — must
+  // not be an uncaught 'error' event that takes the worker process down: it stays in
+  // `body.errored`, which pipeline() and `for await` report to whoever reads the body.
+  body.on("error", () => {});
   socket.on("data", feed);
   socket.on("end", () => {
     if (done) return;
