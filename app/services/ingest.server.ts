@@ -11,6 +11,7 @@ import { newId } from "~/lib/ids";
 import { ingestUrlPolicy } from "~/lib/ingest/config.server";
 import { openRemoteFile, RemoteFetchError } from "~/lib/ingest/remote-fetch.server";
 import { enqueueJob, JobCancelledError, JobError } from "~/lib/jobs/queue.server";
+import { wakeWorker } from "~/lib/jobs/worker.server";
 import { rootLogger } from "~/lib/request-context.server";
 import { fileStorageKey, storage, storedFileColumns } from "~/lib/storage/index.server";
 import {
@@ -242,7 +243,11 @@ export async function createIngestJob(
       if (error instanceof DuplicateIngest) return null;
       throw error;
     });
-  if (created) return created;
+  if (created) {
+    // Committed: start the fetch now rather than at the worker's next poll.
+    wakeWorker();
+    return created;
+  }
 
   const [job] = await db
     .select()
