@@ -33,6 +33,17 @@ describe("local storage driver", () => {
     expect(part.equals(body.subarray(10, 20))).toBe(true);
   });
 
+  it("stores without hashing when the caller hashes the content itself", async () => {
+    const driver = createLocalDriver(root);
+    // More than the 1 MiB write batch, in uneven pieces.
+    const body = randomBytes(3 * 1024 * 1024 + 7);
+    const pieces = [body.subarray(0, 5), body.subarray(5, 70_000), body.subarray(70_000)];
+    const stored = await driver.put("shop_a/file_nohash", Readable.from(pieces), { sha256: false });
+    expect(stored.size).toBe(body.length);
+    const back = Buffer.concat(await (await driver.get("shop_a/file_nohash")).toArray());
+    expect(back.equals(body)).toBe(true);
+  });
+
   it("leaves no partial file behind when the upload stream fails", async () => {
     const driver = createLocalDriver(root);
     const failing = Readable.from(
