@@ -1,8 +1,8 @@
-import { createHash, randomUUID } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createHash, randomUUID, type Hash } from "node:crypto";
+import { close, createReadStream, open, writev } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import { Transform, type Readable } from "node:stream";
+import { Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ByteRange, StorageDriver, StoredObject } from "./types";
 
@@ -31,30 +31,19 @@ export function createLocalDriver(root: string): StorageDriver {
       await mkdir(path.dirname(target), { recursive: true });
       // Write to a temp name and rename, so a reader never sees half a file.
       const temp = `${target}.${randomUUID()}.part`;
-      const hash = options?.sha256 === false ? null : createHash("sha256");
-      // Up to WRITE_BATCH bytes queue behind the write in flight and go out as one
-      // writev: a few hundred syscalls and thread-pool round trips per gigabyte instead
-      // of one per 64 KiB network read.
-      const out = createWriteStream(temp, { highWaterMark: WRITE_BATCH });
+      const out = new BatchedFileWriter(
+        temp,
+        options?.sha256 === false ? null : createHash("sha256"),
+      );
       try {
-        if (hash) {
-          const meter = new Transform({
-            transform(chunk: Buffer, _enc, done) {
-              hash.update(chunk);
-              done(null, chunk);
-            },
-          });
-          await pipeline(body, meter, out);
-        } else {
-          await pipeline(body, out);
-        }
+        await pipeline(body, out);
         await rename(temp, target);
       } catch (error) {
         await rm(temp, { force: true });
         throw error;
       }
       // The overload without sha256 (see StorageDriver.put) never exposes this "".
-      return { size: out.bytesWritten, sha256: hash ? hash.digest("hex") : "" };
+      return { size: out.bytesWritten, sha256: out.hash ? out.hash.digest("hex") : "" };
     },
 
     async get(key, range?: ByteRange) {
@@ -86,4 +75,80 @@ export function createLocalDriver(root: string): StorageDriver {
       await rm(resolveKey(prefix.slice(0, -1)), { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Writes a new file WRITE_BATCH bytes at a time, one writev each, and hashes what passes
+ * when given a hash. fs.createWriteStream writes whatever is queued the moment its last
+ * write returned, which with a fast disk is one network read's 64 KiB (two pieces per
+ * encrypted record): ~20,000 thread-pool round trips per GiB, each with its callback on
+ * the main thread. Holds at most one batch while the previous one is being written.
+ */
+class BatchedFileWriter extends Writable {
+  bytesWritten = 0;
+  private fd: number | null = null;
+  private batch: Buffer[] = [];
+  private batchBytes = 0;
+
+  constructor(
+    private readonly path: string,
+    readonly hash: Hash | null,
+  ) {
+    super({ highWaterMark: WRITE_BATCH });
+  }
+
+  override _construct(callback: (error?: Error | null) => void): void {
+    open(this.path, "w", (error, fd) => {
+      if (!error) this.fd = fd;
+      callback(error);
+    });
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: WriteCallback): void {
+    this.hash?.update(chunk);
+    this.batch.push(chunk);
+    this.batchBytes += chunk.length;
+    if (this.batchBytes < WRITE_BATCH) return callback();
+    this.flushBatch(callback);
+  }
+
+  override _final(callback: WriteCallback): void {
+    this.flushBatch(callback);
+  }
+
+  override _destroy(error: Error | null, callback: WriteCallback): void {
+    if (this.fd === null) return callback(error);
+    const fd = this.fd;
+    this.fd = null;
+    close(fd, (closeError) => callback(error ?? closeError));
+  }
+
+  private flushBatch(callback: WriteCallback): void {
+    if (this.batchBytes === 0) return callback();
+    const buffers = this.batch;
+    const bytes = this.batchBytes;
+    this.batch = [];
+    this.batchBytes = 0;
+    writevAll(this.fd!, buffers, (error) => {
+      if (!error) this.bytesWritten += bytes;
+      callback(error);
+    });
+  }
+}
+
+type WriteCallback = (error?: Error | null) => void;
+
+/** fs.writev until every byte is written (a short write continues where it stopped). */
+function writevAll(fd: number, buffers: Buffer[], callback: WriteCallback): void {
+  writev(fd, buffers, (error, written) => {
+    if (error) return callback(error);
+    let rest = buffers;
+    let skip = written;
+    while (rest.length > 0 && skip >= rest[0]!.length) {
+      skip -= rest[0]!.length;
+      rest = rest.slice(1);
+    }
+    if (rest.length === 0) return callback();
+    writevAll(fd, [rest[0]!.subarray(skip), ...rest.slice(1)], callback);
+  });
 }
