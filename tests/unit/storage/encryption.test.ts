@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,10 +43,14 @@ function uneven(body: Buffer): Readable {
 
 describe("chunked AES-256-GCM at rest", () => {
   it("round-trips files of awkward sizes and stores only ciphertext", async () => {
-    for (const size of [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK, 3 * CHUNK + 17]) {
+    const sizes = [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK, 3 * CHUNK + 17, 70 * CHUNK + 5];
+    for (const size of sizes) {
       const body = randomBytes(size);
       const stored = await store.put(`s/${size}`, uneven(body), { encrypt: true });
       expect(stored.size).toBe(size);
+      expect(stored.sha256, `sha256 of ${size} bytes`).toBe(
+        createHash("sha256").update(body).digest("hex"),
+      );
       expect(stored.encryption).toMatchObject({ algorithm: "aes-256-gcm-chunked", size });
       expect(JSON.stringify(stored.encryption)).not.toContain(key.key.toString("base64"));
       const onDisk = await readFile(join(root, "s", String(size)));
