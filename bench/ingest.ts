@@ -14,7 +14,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import getPort from "get-port";
 import { createApiToken } from "../tests/helpers/api-factories";
@@ -23,6 +23,8 @@ import { startServer } from "../tests/helpers/server";
 
 const SIZE_MB = Number(process.env.BENCH_INGEST_MB ?? 1024);
 const SIZE = SIZE_MB * 1024 * 1024;
+/** `BENCH_CPU_PROF_DIR=<dir>`: each server writes a V8 CPU profile there when it stops. */
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
 
 const ORIGIN = `
 import http from "node:http";
@@ -34,6 +36,13 @@ http.createServer((req, res) => {
   createReadStream(file, { highWaterMark: 256 * 1024 }).pipe(res);
 }).listen(Number(process.env.PORT), "127.0.0.1", () => console.log("ready"));
 `;
+
+/** CPU seconds (user + system) of a process, or of one of its threads. */
+async function cpuSeconds(pid: number, tid?: number): Promise<number> {
+  const path = tid ? `/proc/${pid}/task/${tid}/stat` : `/proc/${pid}/stat`;
+  const fields = (await readFile(path, "utf8")).split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
+}
 
 async function rssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
@@ -71,6 +80,7 @@ async function ingestOnce(originUrl: string, sha256: string, env: Record<string,
     },
     // A loaded 2-core machine can take longer than the 30 s default to boot.
     healthTimeoutMs: 120_000,
+    nodeArgs: CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF_DIR}`] : [],
   });
   const db = connectToServerDb(server);
   try {
@@ -85,6 +95,8 @@ async function ingestOnce(originUrl: string, sha256: string, env: Record<string,
         () => {},
       );
     }, 100);
+    const cpuBefore = await cpuSeconds(server.pid);
+    const mainBefore = await cpuSeconds(server.pid, server.pid);
     const t0 = performance.now();
     const created = await fetch(`${server.url}/public-api/v1/assets`, {
       method: "POST",
@@ -108,6 +120,8 @@ async function ingestOnce(originUrl: string, sha256: string, env: Record<string,
     }
     const seconds = (performance.now() - t0) / 1000;
     clearInterval(sampler);
+    const cpu = (await cpuSeconds(server.pid)) - cpuBefore;
+    const mainThreadCpu = (await cpuSeconds(server.pid, server.pid)) - mainBefore;
     if (job.status !== "succeeded")
       throw new Error(`ingest ${job.status}: ${JSON.stringify(job.error)}`);
     const jobSeconds = (Date.parse(job.finished_at!) - Date.parse(job.started_at!)) / 1000;
@@ -115,6 +129,12 @@ async function ingestOnce(originUrl: string, sha256: string, env: Record<string,
       seconds_api_to_done: Number(seconds.toFixed(2)),
       seconds_in_job: Number(jobSeconds.toFixed(2)),
       mb_per_s: Math.round(SIZE_MB / seconds),
+      // What the ingest cost the server whatever else the machine was doing: the main
+      // thread's CPU time bounds the wall time from below on an idle machine.
+      server_cpu_seconds: {
+        process: Number(cpu.toFixed(2)),
+        main_thread: Number(mainThreadCpu.toFixed(2)),
+      },
       server_rss_mb: { before: rssBefore, peak: rssPeak, growth: rssPeak - rssBefore },
     };
   } finally {
@@ -124,6 +144,7 @@ async function ingestOnce(originUrl: string, sha256: string, env: Record<string,
 }
 
 export default async function ingestBench() {
+  const loadBefore = Math.round(loadavg()[0]! * 10) / 10;
   const dir = await mkdtemp(join(tmpdir(), "handoff-bench-ingest-"));
   const port = await getPort({ host: "127.0.0.1" });
   const originUrl = `http://127.0.0.1:${port}`;
@@ -152,10 +173,21 @@ export default async function ingestBench() {
     console.log("ingest (encrypted at rest)", encrypted);
     const plain = await ingestOnce(originUrl, sha256, { STORAGE_ENCRYPTION: "off" });
     console.log("ingest (STORAGE_ENCRYPTION=off)", plain);
+    // curl once more: on a shared machine the baseline moves too. The ratio stays against
+    // the first run; this one only shows how much the machine drifted meanwhile.
+    const curlAfterSeconds = curlOnce(`${originUrl}/file.bin`, curlTarget);
+    await rm(curlTarget);
+    const curlAfter = {
+      seconds: Number(curlAfterSeconds.toFixed(2)),
+      mb_per_s: Math.round(SIZE_MB / curlAfterSeconds),
+    };
+    console.log("curl after", curlAfter);
 
     return {
       file_mb: SIZE_MB,
       curl,
+      curl_after: curlAfter,
+      load_average_1m: { before: loadBefore, after: Math.round(loadavg()[0]! * 10) / 10 },
       ingest_encrypted: {
         ...encrypted,
         vs_curl: Number((encrypted.mb_per_s / curl.mb_per_s).toFixed(2)),

@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { pipeline, Transform, type TransformCallback } from "node:stream";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "~/db/client.server";
 import { getDb } from "~/db/client.server";
@@ -10,6 +11,7 @@ import { newId } from "~/lib/ids";
 import { ingestUrlPolicy } from "~/lib/ingest/config.server";
 import { openRemoteFile, RemoteFetchError } from "~/lib/ingest/remote-fetch.server";
 import { enqueueJob, JobCancelledError, JobError } from "~/lib/jobs/queue.server";
+import { wakeWorker } from "~/lib/jobs/worker.server";
 import { rootLogger } from "~/lib/request-context.server";
 import { fileStorageKey, storage, storedFileColumns } from "~/lib/storage/index.server";
 import {
@@ -241,7 +243,11 @@ export async function createIngestJob(
       if (error instanceof DuplicateIngest) return null;
       throw error;
     });
-  if (created) return created;
+  if (created) {
+    // Committed: start the fetch now rather than at the worker's next poll.
+    wakeWorker();
+    return created;
+  }
 
   const [job] = await db
     .select()
@@ -407,11 +413,14 @@ async function fetchIntoStorage(
     };
     ticker = setInterval(report, PROGRESS_EVERY_MS);
     const limit = declared ?? maxBytes;
-    async function* metered(): AsyncIterable<Uint8Array> {
-      for await (const chunk of body as AsyncIterable<Buffer>) {
+    // A Transform, not an async generator: every chunk of a multi-gigabyte body passes
+    // here, and a generator plus Readable.from() costs two promise hops per chunk.
+    const metered = new Transform({
+      transform(chunk: Buffer, _encoding, done: TransformCallback) {
         received += chunk.length;
-        if (received > limit) {
-          throw declared !== null && declared < maxBytes
+        if (received <= limit) return done(null, chunk);
+        done(
+          declared !== null && declared < maxBytes
             ? new JobError(
                 "size_mismatch",
                 `The remote file is larger than the declared ${declared} bytes.`,
@@ -419,15 +428,18 @@ async function fetchIntoStorage(
             : new JobError(
                 "file_too_large",
                 `The remote file is over the ingest limit of ${formatBytes(maxBytes)}.`,
-              );
-        }
-        yield chunk;
-      }
-    }
+              ),
+        );
+      },
+    });
+    // pipeline() rather than pipe(): a body that broke (or was cancelled) carries its
+    // error into `metered`, even if it broke before this line, and a limit error stops
+    // the body. Storage's own pipeline reports `metered`'s error; this callback need not.
+    pipeline(body, metered, () => {});
 
     let object;
     try {
-      object = await storage().put(file.storageKey, metered(), {
+      object = await storage().put(file.storageKey, metered, {
         encrypt: storage().encryptsByDefault,
       });
     } catch (error) {

@@ -54,6 +54,8 @@ export interface StartServerOptions {
   smtp?: { url: string } | string;
   /** How long to wait for `/healthz` to answer 200 (default 30 s; 60 s with PGlite). */
   healthTimeoutMs?: number;
+  /** Extra `node` flags for the server process (e.g. `--cpu-prof` in a benchmark). */
+  nodeArgs?: string[];
 }
 
 export interface TestServer {
@@ -130,11 +132,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
 
   const lines: string[] = [];
-  const child = spawn(process.execPath, ["--enable-source-maps", "server.mjs"], {
-    cwd: PROJECT_ROOT,
-    env: env as NodeJS.ProcessEnv,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--enable-source-maps", ...(options.nodeArgs ?? []), "server.mjs"],
+    {
+      cwd: PROJECT_ROOT,
+      env: env as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   running.add(child);
   const echo = process.env.TEST_SERVER_LOGS === "1";
   for (const stream of [child.stdout, child.stderr]) {

@@ -199,6 +199,7 @@ export interface RawResponse {
 }
 
 const MAX_HEAD_BYTES = 64 * 1024;
+const BODY_HIGH_WATER_MARK = 1024 * 1024;
 
 /**
  * HTTP/1.1 over the socket we opened ourselves. Not `http.request`: the response body
@@ -273,6 +274,9 @@ function bodyReader(socket: Duplex, leftover: Buffer, headers: Record<string, st
   let done = false;
 
   const body = new Readable({
+    // Several socket reads may queue before the socket is paused: with the 16 KiB
+    // default every 64 KiB read paused and resumed the socket (two epoll changes each).
+    highWaterMark: BODY_HIGH_WATER_MARK,
     read() {
       socket.resume();
     },
@@ -336,6 +340,11 @@ function bodyReader(socket: Duplex, leftover: Buffer, headers: Record<string, st
       }
     }
   };
+  // The caller attaches its own listeners only after a few awaits (database writes).
+  // Until then an error — a reset, a malformed chunk already in the first read — must
+  // not be an uncaught 'error' event that takes the worker process down: it stays in
+  // `body.errored`, which pipeline() and `for await` report to whoever reads the body.
+  body.on("error", () => {});
   socket.on("data", feed);
   socket.on("end", () => {
     if (done) return;

@@ -104,6 +104,12 @@ export function encryptedSize(size: number, chunkSize = DEFAULT_CHUNK_SIZE): num
 /**
  * A Transform from plaintext to the stored layout. `result()` (after the stream ended)
  * gives the metadata to keep in `files.encryption` plus the plaintext size and sha256.
+ *
+ * This is on the hot path of every upload and ingest, so it copies as little as it can:
+ * records that arrive whole inside one input chunk are sealed straight from it (only a
+ * record split across chunks is gathered into a buffer), and each record goes out as
+ * the cipher's output and its tag, two pushes, never concatenated. The plaintext is
+ * hashed here, once; the driver below does not hash the ciphertext again.
  */
 export function createEncryptStream(
   key: EncryptionKey,
@@ -113,8 +119,10 @@ export function createEncryptStream(
   const hash = createHash("sha256");
   let size = 0;
   let index = 0;
+  // The newest complete record, held back: only the end of the stream says which is last.
   let held: Buffer | null = null;
-  let current = Buffer.allocUnsafe(chunkSize);
+  // A record being gathered from pieces (fresh for each record: `held` may point at it).
+  let gathering: Buffer | null = null;
   let fill = 0;
   let sha256: string | undefined;
 
@@ -124,28 +132,40 @@ export function createEncryptStream(
     cipher.setAAD(aad(index, last));
     const body = cipher.update(plain);
     cipher.final();
-    stream.push(Buffer.concat([body, cipher.getAuthTag()]));
+    if (body.length > 0) stream.push(body);
+    stream.push(cipher.getAuthTag());
     index++;
   }
 
   const stream = new Transform({
+    // Room for a few records on each side, so the file writes below batch them (writev).
+    writableHighWaterMark: chunkSize,
+    readableHighWaterMark: 4 * chunkSize,
     transform(chunk: Buffer, _encoding, done: TransformCallback) {
       try {
         hash.update(chunk);
         size += chunk.length;
         let offset = 0;
         while (offset < chunk.length) {
-          const n = Math.min(chunkSize - fill, chunk.length - offset);
-          chunk.copy(current, fill, offset, offset + n);
-          fill += n;
-          offset += n;
-          if (fill === chunkSize) {
-            // Hold one full chunk back: only the end of the stream says which is last.
-            if (held) seal(this, held, false);
-            held = current;
-            current = Buffer.allocUnsafe(chunkSize);
+          let record: Buffer;
+          if (fill === 0 && chunk.length - offset >= chunkSize) {
+            // A whole record inside this chunk: seal it where it lies.
+            record = chunk.subarray(offset, offset + chunkSize);
+            offset += chunkSize;
+          } else {
+            gathering ??= Buffer.allocUnsafe(chunkSize);
+            const n = Math.min(chunkSize - fill, chunk.length - offset);
+            chunk.copy(gathering, fill, offset, offset + n);
+            fill += n;
+            offset += n;
+            if (fill < chunkSize) break;
+            record = gathering;
+            gathering = null;
             fill = 0;
           }
+          // Another full record follows the held one, so the held one is not the last.
+          if (held) seal(this, held, false);
+          held = record;
         }
         done();
       } catch (error) {
@@ -156,10 +176,12 @@ export function createEncryptStream(
       try {
         if (fill > 0) {
           if (held) seal(this, held, false);
-          seal(this, current.subarray(0, fill), true);
+          seal(this, gathering!.subarray(0, fill), true);
         } else {
           seal(this, held ?? Buffer.alloc(0), true);
         }
+        held = null;
+        gathering = null;
         sha256 = hash.digest("hex");
         done();
       } catch (error) {

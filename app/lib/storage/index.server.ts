@@ -1,5 +1,4 @@
 import path from "node:path";
-import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { env } from "~/lib/env.server";
 import { rootLogger } from "~/lib/request-context.server";
@@ -48,11 +47,11 @@ export function createFileStorage(
     async put(objectKey, body, putOptions): Promise<StoredObject> {
       if (!putOptions?.encrypt) return driver.put(objectKey, body);
       const encrypt = createEncryptStream(await key());
-      const source = Readable.from(body);
-      // The driver consumes the ciphertext; the pipeline surfaces a failing source.
+      // The driver consumes the ciphertext; the pipeline surfaces a failing source. The
+      // encrypt stream hashes the plaintext, so the driver need not hash the ciphertext.
       await Promise.all([
-        driver.put(objectKey, encrypt),
-        pipeline(source, encrypt).catch((error: unknown) => {
+        driver.put(objectKey, encrypt, { sha256: false }),
+        pipeline(body, encrypt).catch((error: unknown) => {
           encrypt.destroy(error as Error);
           throw error;
         }),

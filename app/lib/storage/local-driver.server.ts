@@ -1,14 +1,15 @@
-import { createHash, randomUUID } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createHash, randomUUID, type Hash } from "node:crypto";
+import { close, createReadStream, open, writev } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import { Readable, Transform } from "node:stream";
+import { Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ByteRange, StorageDriver, StoredObject } from "./types";
 
 /** Keys are ours (`<shopId>/<fileId>`), but a bad key must never escape the root. */
 const SAFE_KEY = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_.-]+)*$/;
 const READ_CHUNK = 256 * 1024;
+const WRITE_BATCH = 1024 * 1024;
 
 export function createLocalDriver(root: string): StorageDriver {
   function resolveKey(key: string): string {
@@ -21,28 +22,28 @@ export function createLocalDriver(root: string): StorageDriver {
   return {
     name: "local",
 
-    async put(key, body): Promise<StoredObject> {
+    async put(
+      key: string,
+      body: Readable | AsyncIterable<Uint8Array>,
+      options?: { sha256: false },
+    ): Promise<StoredObject> {
       const target = resolveKey(key);
       await mkdir(path.dirname(target), { recursive: true });
       // Write to a temp name and rename, so a reader never sees half a file.
       const temp = `${target}.${randomUUID()}.part`;
-      const hash = createHash("sha256");
-      let size = 0;
-      const meter = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk);
-          size += chunk.length;
-          done(null, chunk);
-        },
-      });
+      const out = new BatchedFileWriter(
+        temp,
+        options?.sha256 === false ? null : createHash("sha256"),
+      );
       try {
-        await pipeline(Readable.from(body), meter, createWriteStream(temp));
+        await pipeline(body, out);
         await rename(temp, target);
       } catch (error) {
         await rm(temp, { force: true });
         throw error;
       }
-      return { size, sha256: hash.digest("hex") };
+      // The overload without sha256 (see StorageDriver.put) never exposes this "".
+      return { size: out.bytesWritten, sha256: out.hash ? out.hash.digest("hex") : "" };
     },
 
     async get(key, range?: ByteRange) {
@@ -74,4 +75,80 @@ export function createLocalDriver(root: string): StorageDriver {
       await rm(resolveKey(prefix.slice(0, -1)), { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Writes a new file WRITE_BATCH bytes at a time, one writev each, and hashes what passes
+ * when given a hash. fs.createWriteStream writes whatever is queued the moment its last
+ * write returned, which with a fast disk is one network read's 64 KiB (two pieces per
+ * encrypted record): ~20,000 thread-pool round trips per GiB, each with its callback on
+ * the main thread. Holds at most one batch while the previous one is being written.
+ */
+class BatchedFileWriter extends Writable {
+  bytesWritten = 0;
+  private fd: number | null = null;
+  private batch: Buffer[] = [];
+  private batchBytes = 0;
+
+  constructor(
+    private readonly path: string,
+    readonly hash: Hash | null,
+  ) {
+    super({ highWaterMark: WRITE_BATCH });
+  }
+
+  override _construct(callback: (error?: Error | null) => void): void {
+    open(this.path, "w", (error, fd) => {
+      if (!error) this.fd = fd;
+      callback(error);
+    });
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: WriteCallback): void {
+    this.hash?.update(chunk);
+    this.batch.push(chunk);
+    this.batchBytes += chunk.length;
+    if (this.batchBytes < WRITE_BATCH) return callback();
+    this.flushBatch(callback);
+  }
+
+  override _final(callback: WriteCallback): void {
+    this.flushBatch(callback);
+  }
+
+  override _destroy(error: Error | null, callback: WriteCallback): void {
+    if (this.fd === null) return callback(error);
+    const fd = this.fd;
+    this.fd = null;
+    close(fd, (closeError) => callback(error ?? closeError));
+  }
+
+  private flushBatch(callback: WriteCallback): void {
+    if (this.batchBytes === 0) return callback();
+    const buffers = this.batch;
+    const bytes = this.batchBytes;
+    this.batch = [];
+    this.batchBytes = 0;
+    writevAll(this.fd!, buffers, (error) => {
+      if (!error) this.bytesWritten += bytes;
+      callback(error);
+    });
+  }
+}
+
+type WriteCallback = (error?: Error | null) => void;
+
+/** fs.writev until every byte is written (a short write continues where it stopped). */
+function writevAll(fd: number, buffers: Buffer[], callback: WriteCallback): void {
+  writev(fd, buffers, (error, written) => {
+    if (error) return callback(error);
+    let rest = buffers;
+    let skip = written;
+    while (rest.length > 0 && skip >= rest[0]!.length) {
+      skip -= rest[0]!.length;
+      rest = rest.slice(1);
+    }
+    if (rest.length === 0) return callback();
+    writevAll(fd, [rest[0]!.subarray(skip), ...rest.slice(1)], callback);
+  });
 }

@@ -39,6 +39,7 @@ let originUrl: string;
 let tempDir: string;
 let bigPath: string;
 let bigSha: string;
+let flakyRequests = 0;
 const small = Buffer.from("hello, remote ingest\n".repeat(100));
 const smallSha = createHash("sha256").update(small).digest("hex");
 
@@ -78,6 +79,18 @@ function originHandler(req: http.IncomingMessage, res: http.ServerResponse) {
     };
     res.on("error", () => {});
     pump();
+  } else if (path === "/flaky.bin") {
+    // The first request breaks off after 3 MB; the retry gets the whole file.
+    res.writeHead(200, { "content-type": "application/zip", "content-length": WARM });
+    const stream = createReadStream(bigPath, { end: WARM - 1 });
+    if (flakyRequests++ === 0) {
+      stream.destroy();
+      createReadStream(bigPath, { end: 3 * 1024 * 1024 - 1 })
+        .on("end", () => setTimeout(() => res.destroy(), 50))
+        .pipe(res, { end: false });
+    } else {
+      stream.pipe(res);
+    }
   } else if (path === "/missing.bin") {
     res.writeHead(404, { "content-type": "text/plain" });
     res.end("not here");
@@ -463,6 +476,26 @@ describe("ingest failures", () => {
       (await ingest(api, { url: `${originUrl}/small.txt`, size: small.length + 1 })).id,
     );
     expect(wrongSize).toMatchObject({ status: "failed", error: { code: "size_mismatch" } });
+  });
+
+  it("a body broken off mid-stream is retried, and the retry stores the whole file", async () => {
+    const { api, shop } = await shopWithToken();
+    const warmSha = createHash("sha256")
+      .update((await readFile(bigPath)).subarray(0, WARM))
+      .digest("hex");
+    const job = await ingest(api, { url: `${originUrl}/flaky.bin`, checksum_sha256: warmSha });
+    const done = await settled(api, job.id);
+    expect(done).toMatchObject({ status: "succeeded", attempts: 2 });
+    expect(flakyRequests).toBe(2);
+    expect(done.result.file).toMatchObject({ size: WARM, uploaded: true });
+    const [row] = await db.select().from(files).where(eq(files.id, job.file_id));
+    expect(row!.checksumSha256).toBe(warmSha);
+    const hash = createHash("sha256");
+    for await (const chunk of await store().get(row!.storageKey, { encryption: row!.encryption }))
+      hash.update(chunk as Buffer);
+    expect(hash.digest("hex")).toBe(warmSha);
+    // The first attempt's partial object is gone: only the finished file is left.
+    expect(await leftovers(shop, job.file_id)).toEqual([job.file_id]);
   });
 
   it("content type, HTTP errors and redirects to other hosts fail without retries", async () => {

@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { Duplex } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ingestUrlPolicy } from "~/lib/ingest/config.server";
 import { openRemoteFile, RemoteFetchError } from "~/lib/ingest/remote-fetch.server";
@@ -251,6 +252,187 @@ describe("against a real server on 127.0.0.1", () => {
       isHostAllowed: allowAll,
     }).catch((e: unknown) => e)) as RemoteFetchError;
     expect(unavailable).toMatchObject({ code: "http_error", retryable: true, status: 503 });
+  });
+});
+
+/**
+ * The HTTP/1.1 reader on its own: a scripted socket (no network) hands the response over
+ * in exactly the pieces a test chooses, so every framing boundary can be hit — the head
+ * split anywhere, chunk-size lines and CRLFs cut in half, the connection closing early.
+ */
+describe("the HTTP/1.1 body reader", () => {
+  /** A socket whose reads return `pieces` one by one, then end (or reset). */
+  function scriptedSocket(pieces: Buffer[], close: "end" | "reset" = "end") {
+    let next = 0;
+    let produced = 0;
+    const socket = new Duplex({
+      read() {
+        // One piece per read, each on its own tick: separate 'data' events, like TCP.
+        setImmediate(() => {
+          if (socket.destroyed) return;
+          const piece = pieces[next++];
+          if (piece) {
+            produced += piece.length;
+            socket.push(piece);
+          } else if (close === "reset") {
+            socket.destroy(Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }));
+          } else {
+            socket.push(null);
+          }
+        });
+      },
+      write(_chunk, _encoding, done) {
+        done();
+      },
+    });
+    return { socket, produced: () => produced };
+  }
+
+  async function fetchScripted(pieces: Buffer[], close: "end" | "reset" = "end") {
+    const scripted = scriptedSocket(pieces, close);
+    const remote = await openRemoteFile({
+      url: "http://127.0.0.1:9/file.bin",
+      policy: dev,
+      isHostAllowed: allowAll,
+      connector: () => scripted.socket,
+    });
+    return { remote, ...scripted };
+  }
+
+  async function readAll(body: NodeJS.ReadableStream): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  /** `bytes` cut at the given offsets. */
+  function cut(bytes: Buffer, ...at: number[]): Buffer[] {
+    const points = [0, ...at.filter((n) => n > 0 && n < bytes.length), bytes.length];
+    return points.slice(1).map((end, i) => bytes.subarray(points[i], end));
+  }
+
+  function chunkedEncoding(payload: Buffer, sizes: number[], trailer = ""): Buffer {
+    const parts: Buffer[] = [];
+    let offset = 0;
+    for (let i = 0; offset < payload.length; i++) {
+      const n = Math.min(sizes[i % sizes.length]!, payload.length - offset);
+      // Upper-case hex and a chunk extension now and then: both are legal.
+      const size = i % 3 === 0 ? n.toString(16).toUpperCase() : `${n.toString(16)};ext=${i}`;
+      parts.push(Buffer.from(`${size}\r\n`), payload.subarray(offset, offset + n));
+      parts.push(Buffer.from("\r\n"));
+      offset += n;
+    }
+    parts.push(Buffer.from(`0\r\n${trailer}\r\n`));
+    return Buffer.concat(parts);
+  }
+
+  const payload = Buffer.from(Array.from({ length: 5_000 }, (_, i) => (i * 31) % 256));
+  const sizedHead = Buffer.from(
+    `HTTP/1.1 200 OK\r\nContent-Length: ${payload.length}\r\nContent-Type: application/zip\r\n\r\n`,
+  );
+
+  it("Content-Length: the same bytes wherever the reads split the head and the body", async () => {
+    const response = Buffer.concat([sizedHead, payload]);
+    // Every split point across the head (incl. inside the blank line) and the body's start.
+    for (let at = 1; at < sizedHead.length + 3; at++) {
+      const { remote } = await fetchScripted(cut(response, at, at + 1, at + 700));
+      expect(remote.contentLength).toBe(payload.length);
+      expect(remote.contentType).toBe("application/zip");
+      expect((await readAll(remote.body)).equals(payload), `split at ${at}`).toBe(true);
+    }
+  });
+
+  it("Content-Length: stops at the declared length even if more bytes follow", async () => {
+    const { remote } = await fetchScripted([
+      Buffer.concat([sizedHead, payload.subarray(0, 100)]),
+      Buffer.concat([payload.subarray(100), Buffer.from("GARBAGE AFTER THE BODY")]),
+    ]);
+    expect((await readAll(remote.body)).equals(payload)).toBe(true);
+  });
+
+  it("a 100 Continue before the answer is skipped", async () => {
+    const { remote } = await fetchScripted(
+      cut(
+        Buffer.concat([Buffer.from("HTTP/1.1 100 Continue\r\n\r\n"), sizedHead, payload]),
+        10,
+        30,
+      ),
+    );
+    expect(remote.status).toBe(200);
+    expect((await readAll(remote.body)).equals(payload)).toBe(true);
+  });
+
+  it("chunked: decodes whatever the read boundaries, with extensions and trailers", async () => {
+    const head = Buffer.from("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    const small = payload.subarray(0, 1_500);
+    const encoded = chunkedEncoding(small, [1, 2, 700, 17, 4096], "X-Checksum: abc\r\n");
+    const response = Buffer.concat([head, encoded]);
+    // Every single split point, then reads of 1, 2, 3 and 7 bytes each.
+    for (let at = head.length - 2; at < response.length; at++) {
+      const { remote } = await fetchScripted(cut(response, at));
+      expect(remote.contentLength).toBeNull();
+      expect((await readAll(remote.body)).equals(small), `split at ${at}`).toBe(true);
+    }
+    for (const step of [1, 2, 3, 7]) {
+      const points = Array.from({ length: Math.ceil(response.length / step) }, (_, i) => i * step);
+      const { remote } = await fetchScripted(cut(response, ...points));
+      expect((await readAll(remote.body)).equals(small), `reads of ${step}`).toBe(true);
+    }
+  });
+
+  it("chunked: a malformed size line or a missing CRLF after the data is an error", async () => {
+    const head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (const body of ["zz\r\nhello\r\n0\r\n\r\n", "5\r\nhelloXX0\r\n\r\n", "-5\r\nhello\r\n"]) {
+      const { remote } = await fetchScripted([Buffer.from(head + body)]);
+      // The error is in the first read, before anyone reads the body (the job writes to
+      // the database first): it must wait for the reader, not crash the process.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await expect(readAll(remote.body), JSON.stringify(body)).rejects.toThrow(
+        /malformed chunked body/,
+      );
+    }
+  });
+
+  it("a connection that closes early is an error, never a short file", async () => {
+    const chunkedHead = Buffer.from("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    const encoded = chunkedEncoding(payload, [1000]);
+    const cases: Array<[string, Buffer[], "end" | "reset"]> = [
+      ["Content-Length, closed", [sizedHead, payload.subarray(0, 4_000)], "end"],
+      ["Content-Length, reset", [sizedHead, payload.subarray(0, 4_000)], "reset"],
+      ["chunked, closed mid-chunk", [chunkedHead, encoded.subarray(0, 2_500)], "end"],
+      // All data there, but not the terminating zero-size chunk.
+      ["chunked, closed before the last chunk", [chunkedHead, encoded.subarray(0, -5)], "end"],
+    ];
+    for (const [label, pieces, close] of cases) {
+      const { remote } = await fetchScripted(pieces, close);
+      await expect(readAll(remote.body), label).rejects.toThrow(
+        close === "reset" ? /ECONNRESET/ : /closed before the body was complete/,
+      );
+    }
+  });
+
+  it("without Content-Length or chunked, the body is everything until the close", async () => {
+    const { remote } = await fetchScripted([
+      Buffer.from("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello "),
+      Buffer.from("world"),
+    ]);
+    expect(remote.contentLength).toBeNull();
+    expect((await readAll(remote.body)).toString()).toBe("hello world");
+  });
+
+  it("a consumer that stops reading stops the socket: memory stays bounded", async () => {
+    const piece = Buffer.alloc(64 * 1024, 7);
+    const total = 64 * 1024 * 1024;
+    const head = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${total}\r\n\r\n`);
+    const pieces = [head, ...Array.from({ length: total / piece.length }, () => piece)];
+    const { remote, produced } = await fetchScripted(pieces);
+    const first = await new Promise<Buffer>((resolve) => remote.body.once("data", resolve));
+    remote.body.pause();
+    expect(first.length).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The body's buffer (1 MiB) plus the socket's own, not the 64 MiB on offer.
+    expect(produced()).toBeLessThan(4 * 1024 * 1024);
+    remote.body.destroy();
   });
 });
 

@@ -10,7 +10,7 @@ import {
   requeueStaleJobs,
   retryDelayMs,
 } from "~/lib/jobs/queue.server";
-import { startWorker } from "~/lib/jobs/worker.server";
+import { startWorker, wakeWorker } from "~/lib/jobs/worker.server";
 import { withMigratedTestDatabase } from "../../helpers/migrated-database";
 
 let db: Db;
@@ -105,5 +105,29 @@ describe("job queue", () => {
     expect(seen.sort()).toEqual([0, 1, 2, 3, 4]);
     const rows = await db.select().from(jobs).where(eq(jobs.type, type));
     expect(rows.every((r) => r.status === "succeeded")).toBe(true);
+  });
+
+  it("wakeWorker() starts a newly queued job without waiting for the next poll", async () => {
+    const type = uniqueType();
+    let ranAt = 0;
+    const stop = startWorker({
+      db,
+      handlers: { [type]: async () => void (ranAt = Date.now()) },
+      concurrency: 1,
+      pollIntervalMs: 60_000,
+    });
+    try {
+      // Let the first (empty) poll finish, so the loop is asleep for a minute.
+      await new Promise((r) => setTimeout(r, 500));
+      await enqueueJob(db, { type });
+      const queuedAt = Date.now();
+      wakeWorker();
+      const deadline = Date.now() + 10_000;
+      while (!ranAt && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(ranAt).toBeGreaterThan(0);
+      expect(ranAt - queuedAt).toBeLessThan(5_000);
+    } finally {
+      await stop(); // wakes the sleeping loop: no minute-long wait
+    }
   });
 });

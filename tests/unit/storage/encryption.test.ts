@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomBytes } from "node:crypto";
+import { createCipheriv, createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import {
+  DEFAULT_CHUNK_SIZE,
   encryptedSize,
   encryptionKeyFrom,
   loadEncryptionKey,
@@ -15,7 +16,7 @@ import { createFileStorage } from "~/lib/storage/index.server";
 import { createLocalDriver } from "~/lib/storage/local-driver.server";
 import type { FileStorage } from "~/lib/storage/types";
 
-const CHUNK = 64 * 1024;
+const CHUNK = DEFAULT_CHUNK_SIZE;
 let root: string;
 let store: FileStorage;
 const key = encryptionKeyFrom(randomBytes(32));
@@ -42,10 +43,14 @@ function uneven(body: Buffer): Readable {
 
 describe("chunked AES-256-GCM at rest", () => {
   it("round-trips files of awkward sizes and stores only ciphertext", async () => {
-    for (const size of [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK, 3 * CHUNK + 17]) {
+    const sizes = [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK, 3 * CHUNK + 17, 70 * CHUNK + 5];
+    for (const size of sizes) {
       const body = randomBytes(size);
       const stored = await store.put(`s/${size}`, uneven(body), { encrypt: true });
       expect(stored.size).toBe(size);
+      expect(stored.sha256, `sha256 of ${size} bytes`).toBe(
+        createHash("sha256").update(body).digest("hex"),
+      );
       expect(stored.encryption).toMatchObject({ algorithm: "aes-256-gcm-chunked", size });
       expect(JSON.stringify(stored.encryption)).not.toContain(key.key.toString("base64"));
       const onDisk = await readFile(join(root, "s", String(size)));
@@ -54,6 +59,74 @@ describe("chunked AES-256-GCM at rest", () => {
       const back = await buffer(await store.get(`s/${size}`, { encryption: stored.encryption }));
       expect(back.equals(body), `size ${size}`).toBe(true);
     }
+  });
+
+  it("writes exactly the documented layout, whatever the input pieces (format v1)", async () => {
+    // An independent sealer for the layout in encryption.server.ts: records of chunkSize
+    // bytes, nonce = prefix ‖ u32 index, AAD = label ‖ u32 index ‖ u8 last, then the tag.
+    function sealByHand(plain: Buffer, chunkSize: number, prefix: Buffer): Buffer {
+      const count = Math.max(1, Math.ceil(plain.length / chunkSize));
+      const out: Buffer[] = [];
+      for (let i = 0; i < count; i++) {
+        const iv = Buffer.concat([
+          prefix,
+          Buffer.from([i >>> 24, i >>> 16, i >>> 8, i].map((b) => b & 255)),
+        ]);
+        const aad = Buffer.concat([
+          Buffer.from("handoff-chunk-v1"),
+          iv.subarray(8),
+          Buffer.from([i === count - 1 ? 1 : 0]),
+        ]);
+        const cipher = createCipheriv("aes-256-gcm", key.key, iv);
+        cipher.setAAD(aad);
+        out.push(
+          cipher.update(plain.subarray(i * chunkSize, (i + 1) * chunkSize)),
+          cipher.final(),
+          cipher.getAuthTag(),
+        );
+      }
+      return Buffer.concat(out);
+    }
+    const body = randomBytes(4 * CHUNK + 999);
+    const feeds: Array<[string, Readable]> = [
+      ["uneven pieces", uneven(body)],
+      ["one piece (records sealed in place)", Readable.from([body])],
+      [
+        "pieces of chunkSize + 1",
+        Readable.from(
+          Array.from({ length: 5 }, (_, i) =>
+            body.subarray(i * (CHUNK + 1), (i + 1) * (CHUNK + 1)),
+          ),
+        ),
+      ],
+    ];
+    for (const [label, feed] of feeds) {
+      const stored = await store.put("s/layout", feed, { encrypt: true });
+      const prefix = Buffer.from(String(stored.encryption!.noncePrefix), "base64");
+      const onDisk = await readFile(join(root, "s", "layout"));
+      expect(onDisk.equals(sealByHand(body, CHUNK, prefix)), label).toBe(true);
+    }
+    // Objects written with another record size (older defaults included) keep reading:
+    // the size comes from their metadata, not from the constant.
+    const prefix = randomBytes(8);
+    await writeFile(join(root, "s", "older"), sealByHand(body, 16 * 1024, prefix));
+    const meta = {
+      algorithm: "aes-256-gcm-chunked",
+      version: 1,
+      chunkSize: 16 * 1024,
+      noncePrefix: prefix.toString("base64"),
+      keyId: key.id,
+      size: body.length,
+    };
+    expect((await buffer(await store.get("s/older", { encryption: meta }))).equals(body)).toBe(
+      true,
+    );
+    const range = { start: 16 * 1024 - 5, end: 3 * 16 * 1024 + 7 };
+    expect(
+      (await buffer(await store.get("s/older", { encryption: meta, range }))).equals(
+        body.subarray(range.start, range.end + 1),
+      ),
+    ).toBe(true);
   });
 
   it("serves 300 random ranges, across chunk boundaries, exactly like the plaintext", async () => {
