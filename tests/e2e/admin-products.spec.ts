@@ -6,6 +6,7 @@ import { expectNoSeriousA11yViolations } from "./axe";
 import {
   closeDb,
   connectToServerDb,
+  createDigitalProduct,
   createOfflineSession,
   createShop,
   createStoredFile,
@@ -22,12 +23,13 @@ async function stubResourcePicker(page: Page, gid: string, title: string) {
   );
 }
 
-test("digital products: create with a file and stamping (live preview), edit, archive", async ({
+test("digital products: create with a file and stamping (live preview), edit, archive, restore", async ({
   page,
   server,
   adminUrl,
   saveScreenshot,
 }) => {
+  test.setTimeout(120_000); // one long flow on a shared 2-core machine
   const db = connectToServerDb(server);
   try {
     const shop = await createShop(db);
@@ -135,6 +137,68 @@ test("digital products: create with a file and stamping (live preview), edit, ar
     await expect(page).toHaveURL(/\/app\/products(\?|$)/);
     await expect.poll(async () => (await productsOfShop())[0]?.isArchived).toBe(true);
     await expect(page.getByText("Sell your first digital product")).toBeVisible();
+
+    // Meanwhile a second edition delivers the same Shopify product.
+    const secondEdition = await createDigitalProduct(db, shop, {
+      name: "Field Guide (2nd ed.)",
+      productGid: "gid://shopify/Product/4242",
+    });
+    const archivedFlag = async (id: string) =>
+      (await db.select().from(digitalProducts).where(eq(digitalProducts.id, id)))[0]?.isArchived;
+
+    // The Archived tab lists it; restoring it now would deliver the product twice: refused.
+    await page.getByRole("tab", { name: "Archived" }).click();
+    await expect(page).toHaveURL(/status=archived/);
+    const restoreFirst = page.getByRole("button", { name: "Restore Field Guide", exact: true });
+    await expect(restoreFirst).toBeVisible();
+    await expect(page.getByRole("link", { name: "Field Guide (2nd ed.)" })).toBeHidden();
+    await expectNoSeriousA11yViolations(page);
+    await restoreFirst.click();
+    // A banner that names the product in the way (the failure is also toasted).
+    const refused = page.getByRole("alert").filter({ hasText: "The product was not restored" });
+    await expect(refused).toContainText(
+      `"Field Guide (2nd ed.)" (${secondEdition.id}) already delivers this Shopify product.`,
+    );
+    await saveScreenshot("admin-products-restore-refused");
+    expect(await archivedFlag(created!.id)).toBe(true);
+
+    // Once the second edition is archived, the first restores (keyboard only).
+    await db
+      .update(digitalProducts)
+      .set({ isArchived: true })
+      .where(eq(digitalProducts.id, secondEdition.id));
+    await page.goto(await adminUrl(shop.domain, "/app/products?status=archived"));
+    await restoreFirst.focus();
+    await page.keyboard.press("Enter");
+    await expect(
+      page.getByRole("status").filter({ hasText: "Field Guide restored" }),
+    ).toBeVisible();
+    await expect.poll(() => archivedFlag(created!.id)).toBe(false);
+    await expect(restoreFirst).toBeHidden();
+    await expect(page.getByRole("link", { name: "Field Guide (2nd ed.)" })).toBeVisible();
+    await page.getByRole("tab", { name: "Active" }).click();
+    await expect(page.getByRole("link", { name: "Field Guide", exact: true })).toBeVisible();
+
+    // From the editor of an archived product: the banner's restore, refused while the
+    // first edition is active, then done once it is archived.
+    await page.goto(await adminUrl(shop.domain, `/app/products/${secondEdition.id}`));
+    const banner = page.getByText("This product is archived");
+    await expect(banner).toBeVisible();
+    await page.getByRole("button", { name: "Restore product" }).click();
+    await expect(refused).toContainText(
+      `"Field Guide" (${created!.id}) already delivers this Shopify product.`,
+    );
+    expect(await archivedFlag(secondEdition.id)).toBe(true);
+    await db
+      .update(digitalProducts)
+      .set({ isArchived: true })
+      .where(eq(digitalProducts.id, created!.id));
+    await page.getByRole("button", { name: "Restore product" }).click();
+    await expect(banner).toBeHidden();
+    await expect(refused).toBeHidden();
+    expect(await archivedFlag(secondEdition.id)).toBe(false);
+    await expect(page.getByRole("button", { name: "Archive product" })).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
   } finally {
     await closeDb(db);
   }
