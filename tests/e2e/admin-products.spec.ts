@@ -1,6 +1,7 @@
-import { asc, eq } from "drizzle-orm";
+import { createHash, randomBytes } from "node:crypto";
+import { and, asc, eq } from "drizzle-orm";
 import type { Page } from "@playwright/test";
-import { digitalProductFiles, digitalProducts } from "~/db/schema";
+import { digitalProductFiles, digitalProducts, files } from "~/db/schema";
 import { test, expect } from "./fixtures";
 import { expectNoSeriousA11yViolations } from "./axe";
 import {
@@ -128,6 +129,55 @@ test("digital products: create with a file and stamping (live preview), edit, ar
     const [edited] = await productsOfShop();
     expect(edited?.maxDownloads).toBeNull();
     await saveScreenshot("admin-products-edited");
+
+    // Upload from the editor: a new file goes to the library (direct upload, in parts) and
+    // is attached; saving keeps it attached.
+    const appendix = randomBytes(200_000);
+    const upload = page.locator('input[type="file"]');
+    await upload.setInputFiles({
+      name: "Appendix.pdf",
+      mimeType: "application/pdf",
+      buffer: appendix,
+    });
+    await expect(page.getByText("Uploaded and attached as Appendix.pdf.")).toBeVisible();
+    await expect(page.getByText("3. Appendix.pdf")).toBeVisible();
+    const [stored] = await db
+      .select()
+      .from(files)
+      .where(and(eq(files.shopId, shop.id), eq(files.name, "Appendix.pdf")));
+    expect(stored).toMatchObject({
+      source: "direct_upload",
+      uploaded: true,
+      size: appendix.length,
+      checksumSha256: createHash("sha256").update(appendix).digest("hex"),
+    });
+    expect((await attached()).map((f) => f.fileId)).toEqual([guide.id, bonus.id]);
+    await expectNoSeriousA11yViolations(page);
+    await saveScreenshot("admin-products-uploaded");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect
+      .poll(async () => (await attached()).map((f) => f.fileId))
+      .toEqual([guide.id, bonus.id, stored!.id]);
+
+    // Bytes the library already has: offered instead of a second copy (keyboard only);
+    // taking it attaches nothing twice.
+    await upload.setInputFiles({
+      name: "Guide copy.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.from("%PDF-1.7 test"), // the factory's bytes of Guide.pdf
+    });
+    await expect(page.getByText("Already in your library as Guide.pdf")).toBeVisible();
+    await page.getByRole("button", { name: "Use existing file" }).focus();
+    await page.keyboard.press("Enter");
+    await expect(page.getByText("Attached Guide.pdf from your library.")).toBeVisible();
+    await expect(page.getByText("4. ")).toBeHidden();
+    await expect(page.getByRole("button", { name: "Save" })).toBeDisabled();
+    expect(
+      await db
+        .select()
+        .from(files)
+        .where(and(eq(files.shopId, shop.id), eq(files.name, "Guide copy.pdf"))),
+    ).toEqual([]);
 
     // Archive, with a confirmation.
     await page.getByRole("button", { name: "Archive product" }).click();
