@@ -4,6 +4,7 @@ import type { Page } from "@playwright/test";
 import { digitalProductFiles, digitalProducts, files } from "~/db/schema";
 import { test, expect } from "./fixtures";
 import { expectNoSeriousA11yViolations } from "./axe";
+import { pdfPageTexts } from "../helpers/pdf-text";
 import {
   closeDb,
   connectToServerDb,
@@ -82,7 +83,17 @@ test("digital products: create with a file and stamping (live preview), edit, ar
     const preview = page.getByTestId("stamp-preview");
     await expect(preview).toHaveAttribute("data-state", "ready", { timeout: 15_000 });
     await expect(preview.getByText("Stamp: Licensed to jane@example.com for #1001")).toBeVisible();
-    await expect(page.locator('iframe[title="Stamp preview"]')).toBeVisible();
+    const previewFrame = page.locator('iframe[title="Stamp preview"]');
+    await expect(previewFrame).toBeVisible();
+    // The PDF the frame shows, read back: the stamp is in it. (Chromium's PDF viewer draws
+    // the page a moment after the frame loads; a screenshot taken before shows its dark
+    // background, not a broken preview.)
+    const shownPdf = await previewFrame.evaluate(async (frame: HTMLIFrameElement) =>
+      Array.from(new Uint8Array(await (await fetch(frame.src)).arrayBuffer())),
+    );
+    const [sampleText] = await pdfPageTexts(Uint8Array.from(shownPdf));
+    expect(sampleText).toContain("Sample page");
+    expect(sampleText).toContain("Licensed to jane@example.com for #1001");
     await expectNoSeriousA11yViolations(page);
     await saveScreenshot("admin-products-new");
 
