@@ -207,9 +207,13 @@ test("digital products: create with a file and stamping (live preview), edit, ar
     const archivedFlag = async (id: string) =>
       (await db.select().from(digitalProducts).where(eq(digitalProducts.id, id)))[0]?.isArchived;
 
-    // The Archived tab lists it; restoring it now would deliver the product twice: refused.
-    await page.getByRole("tab", { name: "Archived" }).click();
+    // The Archived list shows it; restoring it now would deliver the product twice: refused.
+    await page.getByRole("button", { name: "Archived", exact: true }).click();
     await expect(page).toHaveURL(/status=archived/);
+    await expect(page.getByRole("button", { name: "Archived", exact: true })).toHaveAttribute(
+      "aria-pressed",
+      "true",
+    );
     const restoreFirst = page.getByRole("button", { name: "Restore Field Guide", exact: true });
     await expect(restoreFirst).toBeVisible();
     await expect(page.getByRole("link", { name: "Field Guide (2nd ed.)" })).toBeHidden();
@@ -237,7 +241,7 @@ test("digital products: create with a file and stamping (live preview), edit, ar
     await expect.poll(() => archivedFlag(created!.id)).toBe(false);
     await expect(restoreFirst).toBeHidden();
     await expect(page.getByRole("link", { name: "Field Guide (2nd ed.)" })).toBeVisible();
-    await page.getByRole("tab", { name: "Active" }).click();
+    await page.getByRole("button", { name: "Active", exact: true }).click();
     await expect(page.getByRole("link", { name: "Field Guide", exact: true })).toBeVisible();
 
     // From the editor of an archived product: the banner's restore, refused while the
