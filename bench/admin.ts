@@ -6,8 +6,17 @@
  * 2. Web Vitals of each admin page in Chromium (the e2e App Bridge stub, loopback only):
  *    LCP and CLS from PerformanceObserver, INP from Event Timing entries of a scripted
  *    interaction (typing into the page's first text field, else a click on its title).
+ *    Runs go round-robin over the pages (page 1..n, then again), so a burst of load on the
+ *    shared machine hits every page alike instead of all runs of one page. Each page also
+ *    records TTFB, FCP and what its LCP element was.
  * 3. Initial JavaScript per route, KB gzipped: entry + root + app layout + the route
  *    module and all their imports from the Remix build manifest, each file gzipped.
+ *
+ * The server runs with NODE_ENV=production, as deployed (BENCH_ADMIN_NODE_ENV overrides):
+ * the test default, NODE_ENV=test, server-renders with React's development build, which
+ * costs about twice the CPU per element and so weighs most on the biggest pages.
+ * BENCH_ADMIN_PAGES=license_keys,products measures only those pages' vitals (the loader
+ * timings still run); such a partial result is written to admin.partial.json.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { loadavg } from "node:os";
@@ -32,7 +41,11 @@ import { percentile } from "./_stats";
 
 const ORDERS = Number(process.env.BENCH_ADMIN_ORDERS ?? 200_000);
 const LOADER_REQUESTS = Number(process.env.BENCH_ADMIN_REQUESTS ?? 100);
-const VITALS_RUNS = Number(process.env.BENCH_ADMIN_RUNS ?? 3);
+const VITALS_RUNS = Number(process.env.BENCH_ADMIN_RUNS ?? 5);
+const NODE_ENV = process.env.BENCH_ADMIN_NODE_ENV ?? "production";
+const ONLY_PAGES = process.env.BENCH_ADMIN_PAGES?.split(",")
+  .map((p) => p.trim())
+  .filter(Boolean);
 const TARGETS = { lcp_ms: 1000, cls: 0.05, inp_ms: 100 };
 const PUBLIC_DIR = join(process.cwd(), "public");
 
@@ -73,11 +86,16 @@ async function initialJsKb(manifest: Manifest, routeId: string) {
 }
 
 const VITALS_SCRIPT = `(() => {
-  const v = (window.__vitals = { lcp: null, cls: 0, inp: null, interactions: 0 });
+  const v = (window.__vitals = { lcp: null, lcpElement: null, fcp: null, cls: 0, inp: null, interactions: 0 });
   const observe = (type, cb, extra) => {
     try { new PerformanceObserver((l) => l.getEntries().forEach(cb)).observe({ type, buffered: true, ...extra }); } catch {}
   };
-  observe("largest-contentful-paint", (e) => { v.lcp = e.renderTime || e.loadTime || e.startTime; });
+  observe("largest-contentful-paint", (e) => {
+    v.lcp = e.renderTime || e.loadTime || e.startTime;
+    const el = e.element;
+    v.lcpElement = el ? el.tagName.toLowerCase() + ' "' + (el.textContent || "").trim().slice(0, 40) + '" ' + Math.round(e.size) + "px2" : null;
+  });
+  observe("paint", (e) => { if (e.name === "first-contentful-paint") v.fcp = e.startTime; });
   // CLS: the largest session window (gaps < 1 s, windows <= 5 s), input-driven shifts excluded.
   let session = 0, first = 0, last = 0;
   observe("layout-shift", (e) => {
@@ -101,7 +119,12 @@ const VITALS_SCRIPT = `(() => {
 export default async function adminBench() {
   const loadBefore = loadavg()[0]!;
   const server = await startServer({
-    env: { LOG_LEVEL: "warn", WORKER_MODE: "off", API_RATE_LIMIT_PER_MINUTE: "1000000" },
+    env: {
+      LOG_LEVEL: "warn",
+      WORKER_MODE: "off",
+      API_RATE_LIMIT_PER_MINUTE: "1000000",
+      NODE_ENV,
+    },
   });
   const db = connectToServerDb(server);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
@@ -203,20 +226,31 @@ export default async function adminBench() {
         route: "routes/app.settings.webhooks.$id",
       },
     ];
-    const results: Record<string, unknown> = {};
-    for (const p of pages) {
-      const runs: Array<{
-        lcp_ms: number | null;
-        cls: number;
-        inp_ms: number;
-        interaction: string;
-        status: number | null;
-      }> = [];
-      for (let r = 0; r < VITALS_RUNS; r++) {
-        const context = await browser.newContext({
-          userAgent: CHROME_USER_AGENT,
-          viewport: { width: 1280, height: 800 },
-        });
+    const unknown = (ONLY_PAGES ?? []).filter((name) => !pages.some((p) => p.name === name));
+    if (unknown.length > 0) {
+      throw new Error(
+        `BENCH_ADMIN_PAGES: unknown ${unknown.join(", ")} (pages: ${pages.map((p) => p.name).join(", ")})`,
+      );
+    }
+    const measured = ONLY_PAGES ? pages.filter((p) => ONLY_PAGES.includes(p.name)) : pages;
+    type Run = {
+      lcp_ms: number | null;
+      fcp_ms: number | null;
+      ttfb_ms: number | null;
+      lcp_element: string | null;
+      cls: number;
+      inp_ms: number;
+      interaction: string;
+      status: number | null;
+      load_1m: number;
+    };
+    const runsOf = new Map<string, Run[]>(measured.map((p) => [p.name, []]));
+    const measure = async (p: (typeof pages)[number]): Promise<Run> => {
+      const context = await browser.newContext({
+        userAgent: CHROME_USER_AGENT,
+        viewport: { width: 1280, height: 800 },
+      });
+      try {
         await installAppBridgeStub(context, () =>
           signSessionToken({ shop: shop.domain, expiresInSeconds: 600 }),
         );
@@ -246,20 +280,38 @@ export default async function adminBench() {
         await page.waitForTimeout(500);
         const v = (await page.evaluate("window.__vitals")) as {
           lcp: number | null;
+          lcpElement: string | null;
+          fcp: number | null;
           cls: number;
           inp: number | null;
         };
-        runs.push({
-          lcp_ms: v.lcp === null ? null : Math.round(v.lcp),
+        const ttfb = (await page.evaluate(
+          "performance.getEntriesByType('navigation')[0]?.responseStart ?? null",
+        )) as number | null;
+        const ms = (x: number | null) => (x === null ? null : Math.round(x));
+        return {
+          lcp_ms: ms(v.lcp),
+          fcp_ms: ms(v.fcp),
+          ttfb_ms: ms(ttfb),
+          lcp_element: v.lcpElement,
           cls: Math.round(v.cls * 10000) / 10000,
           // No Event Timing entry over 16 ms: the interaction took at most 16 ms.
           inp_ms: v.inp === null ? 16 : Math.round(v.inp),
           interaction,
           status: response?.status() ?? null,
-        });
+          load_1m: Math.round(loadavg()[0]! * 10) / 10,
+        };
+      } finally {
         await context.close();
       }
-      const median = (xs: number[]) => percentile(xs, 50);
+    };
+    for (let r = 0; r < VITALS_RUNS; r++) {
+      for (const p of measured) runsOf.get(p.name)!.push(await measure(p));
+    }
+    const results: Record<string, unknown> = {};
+    const median = (xs: number[]) => percentile(xs, 50);
+    for (const p of measured) {
+      const runs = runsOf.get(p.name)!;
       const lcp = median(runs.map((x) => x.lcp_ms ?? Number.POSITIVE_INFINITY));
       const cls = median(runs.map((x) => x.cls));
       const inp = median(runs.map((x) => x.inp_ms));
@@ -267,9 +319,12 @@ export default async function adminBench() {
         path: p.path.replace(detailId, "<order id>").replace(endpoint!.id, "<endpoint id>"),
         status: runs[0]!.status,
         lcp_ms: lcp,
+        fcp_ms: median(runs.map((x) => x.fcp_ms ?? Number.POSITIVE_INFINITY)),
+        ttfb_ms: median(runs.map((x) => x.ttfb_ms ?? Number.POSITIVE_INFINITY)),
         cls,
         inp_ms: inp,
         interaction: runs[0]!.interaction,
+        lcp_element: runs.map((x) => x.lcp_element).find((e) => e !== null) ?? null,
         meets_targets: lcp < TARGETS.lcp_ms && cls < TARGETS.cls && inp < TARGETS.inp_ms,
         runs,
         initial_js: await initialJsKb(manifest, p.route),
@@ -277,6 +332,10 @@ export default async function adminBench() {
     }
 
     return {
+      // A run of some pages only goes to admin.partial.json (bench/run.ts), not over the
+      // complete result.
+      ...(ONLY_PAGES ? { partial: true } : {}),
+      server_node_env: NODE_ENV,
       // The machine is shared: a 1-minute load far above the core count inflates every time.
       load_average_1m: {
         before: Math.round(loadBefore * 10) / 10,
@@ -290,7 +349,7 @@ export default async function adminBench() {
       web_vitals: {
         targets: TARGETS,
         runs_per_page: VITALS_RUNS,
-        note: "median of runs; headless Chromium 1280x800, no CPU/network throttling, loopback server; INP is the longest Event Timing entry with an interactionId (entries under 16 ms are not reported, so 16 means <= 16 ms)",
+        note: "median of runs, taken round-robin over the pages; headless Chromium 1280x800, no CPU/network throttling, loopback server; TTFB is the document's responseStart; INP is the longest Event Timing entry with an interactionId (entries under 16 ms are not reported, so 16 means <= 16 ms); each run records the 1-minute load average when it ended",
         pages: results,
       },
     };

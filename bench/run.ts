@@ -28,13 +28,14 @@ for (const name of names) {
   const mod = (await import(`./${ALIASES[name] ?? name}.ts`)) as {
     default: () => Promise<Record<string, unknown>>;
   };
-  const result = {
+  const result: Record<string, unknown> = {
     name,
     ran_at: new Date().toISOString(),
     machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
     ...(await mod.default()),
   };
-  const file = join(here, "results", `${name}.json`);
+  // A subset run (e.g. BENCH_ADMIN_PAGES) says `partial: true`: keep the complete result.
+  const file = join(here, "results", `${name}${result.partial === true ? ".partial" : ""}.json`);
   await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result, null, 2));
   console.log(`✓ ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s → ${file}`);

@@ -1,4 +1,4 @@
-import { Badge, EmptyState, IndexTable, Link, Text } from "@shopify/polaris";
+import { Badge, Button, EmptyState, IndexTable, Link, Text } from "@shopify/polaris";
 import { EmptyTableText } from "~/components/admin/TableCard";
 
 export interface ProductRow {
@@ -33,13 +33,34 @@ export function ProductsTable({
   products,
   loading = false,
   filtered = false,
+  archived = false,
+  restoringId = null,
+  onRestore,
 }: {
   products: ProductRow[];
   loading?: boolean;
   filtered?: boolean;
+  /** The archived list: each row offers "Restore". */
+  archived?: boolean;
+  /** The product whose restore is in flight. */
+  restoringId?: string | null;
+  onRestore?: (id: string) => void;
 }) {
   if (products.length === 0 && filtered) {
-    return <EmptyTableText>No digital products match this search.</EmptyTableText>;
+    return (
+      <EmptyTableText>
+        {archived
+          ? "No archived digital products match this search."
+          : "No digital products match this search."}
+      </EmptyTableText>
+    );
+  }
+  if (products.length === 0 && archived) {
+    return (
+      <EmptyTableText>
+        No archived digital products. Archiving a product keeps it here, with its orders.
+      </EmptyTableText>
+    );
   }
   if (products.length === 0) {
     return (
@@ -68,6 +89,7 @@ export function ProductsTable({
         { title: "Files", alignment: "end" },
         { title: "Keys available", alignment: "end" },
         { title: "Sold", alignment: "end" },
+        ...(archived ? [{ title: "Actions", hidden: true }] : []),
       ]}
     >
       {products.map((product, index) => (
@@ -102,6 +124,19 @@ export function ProductsTable({
               {product.soldLines}
             </Text>
           </IndexTable.Cell>
+          {archived ? (
+            <IndexTable.Cell>
+              <Button
+                size="slim"
+                onClick={() => onRestore?.(product.id)}
+                loading={restoringId === product.id}
+                disabled={restoringId !== null && restoringId !== product.id}
+                accessibilityLabel={`Restore ${product.name}`}
+              >
+                Restore
+              </Button>
+            </IndexTable.Cell>
+          ) : null}
         </IndexTable.Row>
       ))}
     </IndexTable>

@@ -377,6 +377,11 @@ export function parseFilesQuery(params: URLSearchParams) {
   };
 }
 
+/** The products list: restore one of the archived products. */
+export const productListActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("restore"), productId: z.string().min(1).max(100) }),
+]);
+
 export const fileActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("delete"), fileId: z.string().min(1).max(100) }),
 ]);

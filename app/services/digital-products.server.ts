@@ -80,13 +80,16 @@ export async function listDigitalProductSummaries(
   return summarize(shopId, products);
 }
 
-/** The admin's products list: a keyset page (newest first), searchable by name. */
+/**
+ * The admin's products list: a keyset page (newest first), searchable by name; the active
+ * products, or with `archived` only the archived ones (to restore one).
+ */
 export async function listDigitalProductSummaryPage(
   shopId: string,
   page: PageRequest,
-  { q }: { q?: string } = {},
+  { q, archived = false }: { q?: string; archived?: boolean } = {},
 ): Promise<Page<DigitalProductSummary>> {
-  const result = await listDigitalProducts(shopId, page, { q });
+  const result = await listDigitalProducts(shopId, page, { q, onlyArchived: archived });
   return { ...result, data: await summarize(shopId, result.data) };
 }
 
@@ -178,14 +181,23 @@ export async function listDigitalProducts(
   page: PageRequest,
   {
     includeArchived = false,
+    onlyArchived = false,
     q,
     productGid,
     includeProduct = false,
-  }: { includeArchived?: boolean; q?: string; productGid?: string; includeProduct?: boolean } = {},
+  }: {
+    includeArchived?: boolean;
+    /** Archived products alone (the admin's "Archived" list). */
+    onlyArchived?: boolean;
+    q?: string;
+    productGid?: string;
+    includeProduct?: boolean;
+  } = {},
 ): Promise<Page<DigitalProductDetail>> {
   const { after, orderBy } = keyset(digitalProducts, page);
   const conditions: Array<SQL | undefined> = [after];
-  if (!includeArchived) conditions.push(eq(digitalProducts.isArchived, false));
+  if (onlyArchived) conditions.push(eq(digitalProducts.isArchived, true));
+  else if (!includeArchived) conditions.push(eq(digitalProducts.isArchived, false));
   if (q) conditions.push(ilike(digitalProducts.name, `%${escapeLike(q)}%`));
   if (productGid) conditions.push(eq(digitalProducts.productGid, productGid));
   const rows = await getDb()
@@ -520,6 +532,7 @@ async function assertCoverageFree(
   shopId: string,
   fields: Pick<DigitalProductFields, "productGid" | "variantGids">,
   selfId: string | null,
+  remedy = "Archive it, or choose variants it does not cover.",
 ): Promise<void> {
   const all = fields.variantGids.length === 0;
   const overlap = all
@@ -558,8 +571,10 @@ async function assertCoverageFree(
         : "every variant of this Shopify product";
   throw new ApiError(
     "product_already_mapped",
-    `"${other.name}" (${other.id}) already delivers ${what}. Archive it, or choose variants it does not cover.`,
-    { param: all ? "product_gid" : "variant_gids" },
+    `"${other.name}" (${other.id}) already delivers ${what}. ${remedy}`,
+    {
+      param: all ? "product_gid" : "variant_gids",
+    },
   );
 }
 
@@ -753,6 +768,45 @@ export async function archiveDigitalProduct(
     .where(and(eq(digitalProducts.shopId, shopId), eq(digitalProducts.id, id)))
     .returning({ id: digitalProducts.id });
   if (updated.length === 0) throw notFound("digital product", "id");
+  return getDigitalProduct(shopId, id);
+}
+
+/**
+ * Brings an archived product back: it matches new orders again. While it was archived it
+ * covered nothing, so another active product may have taken its Shopify product or
+ * variants since (a create, or a PATCH of its own coverage, skips archived rows): then the
+ * restore is refused with the same 409 `product_already_mapped` as a create, naming that
+ * product. Restoring an active product is a no-op.
+ */
+export async function restoreDigitalProduct(
+  shopId: string,
+  id: string,
+): Promise<DigitalProductDetail> {
+  await getDb().transaction(async (tx) => {
+    const where = and(eq(digitalProducts.shopId, shopId), eq(digitalProducts.id, id));
+    // Coverage lock first, row lock second: the order an update takes them in.
+    const [seen] = await tx
+      .select({ productGid: digitalProducts.productGid })
+      .from(digitalProducts)
+      .where(where);
+    if (!seen) throw notFound("digital product", "id");
+    if (seen.productGid) await lockCoverage(tx, shopId, seen.productGid);
+    const [row] = await tx.select().from(digitalProducts).where(where).for("update");
+    if (!row) throw notFound("digital product", "id");
+    if (!row.isArchived) return;
+    if (row.productGid) {
+      // An edit may have moved it to another Shopify product in between.
+      if (row.productGid !== seen.productGid) await lockCoverage(tx, shopId, row.productGid);
+      await assertCoverageFree(
+        tx,
+        shopId,
+        { productGid: row.productGid, variantGids: row.useAllVariants ? [] : row.variantGids },
+        id,
+        "Archive that one first, or change the variants of this one, then restore it.",
+      );
+    }
+    await tx.update(digitalProducts).set({ isArchived: false }).where(where);
+  });
   return getDigitalProduct(shopId, id);
 }
 

@@ -7,6 +7,7 @@ import {
   Card,
   Checkbox,
   ChoiceList,
+  DropZone,
   Form,
   FormLayout,
   InlineError,
@@ -23,6 +24,7 @@ import { PRODUCT_GID_PATTERN, PRODUCT_LIMITS, isTimeZone } from "~/lib/digital-p
 import { ConfirmModal } from "./ConfirmModal";
 import { useFetcherSettled } from "./fetcher-settled";
 import { useActionToast } from "./toast";
+import { UploadItemRow, useUploadQueue } from "./UploadQueue";
 import { formatBytes } from "~/lib/format";
 
 /**
@@ -229,21 +231,46 @@ export function DigitalProductForm({
       setValues((v) => ({ ...v, [key]: value })),
     [],
   );
+  /** Adds files to the attached list (each once, in this order). */
+  const attach = useCallback(
+    (picked: EditorFile[]) =>
+      setValues((v) => {
+        const have = new Set(v.files.map((f) => f.id));
+        return { ...v, files: [...v.files, ...picked.filter((f) => !have.has(f.id))] };
+      }),
+    [],
+  );
 
-  // Unsaved changes: in-app navigation asks first; closing the tab gets the browser's prompt.
+  // Files dropped here go to the library (the Files page's direct upload) and are
+  // attached as each one finishes; saving the product keeps them attached.
+  const uploads = useUploadQueue({
+    onStored: (file) => {
+      attach([file]);
+      return `Uploaded and attached as ${file.name}.`;
+    },
+    onUseExisting: (file) => {
+      attach([file]);
+      return `Attached ${file.name} from your library.`;
+    },
+    errorHint: "Nothing was attached. Parts already sent are kept: the Files page can resume.",
+  });
+
+  // Unsaved changes or an upload still running: in-app navigation asks first; closing the
+  // tab gets the browser's prompt.
+  const unsaved = dirty || uploads.busy;
   const blocker = useBlocker(
     ({ currentLocation, nextLocation }) =>
-      dirty && !saving && currentLocation.pathname !== nextLocation.pathname,
+      unsaved && !saving && currentLocation.pathname !== nextLocation.pathname,
   );
   useEffect(() => {
-    if (!dirty) return;
+    if (!unsaved) return;
     const warn = (event: BeforeUnloadEvent) => {
       event.preventDefault();
       event.returnValue = "";
     };
     window.addEventListener("beforeunload", warn);
     return () => window.removeEventListener("beforeunload", warn);
-  }, [dirty]);
+  }, [unsaved]);
 
   const save = () => {
     const found = localErrors(values);
@@ -376,7 +403,7 @@ export function DigitalProductForm({
                     </InlineStack>
                     {values.files.length === 0 ? (
                       <Text as="p" tone="subdued">
-                        No files attached. Upload files in the file library, then attach them here.
+                        No files attached. Attach files from your library, or drop new ones below.
                       </Text>
                     ) : (
                       <BlockStack gap="100">
@@ -419,6 +446,25 @@ export function DigitalProductForm({
                         ))}
                       </BlockStack>
                     )}
+                    <DropZone
+                      label="Upload new files"
+                      allowMultiple
+                      variableHeight
+                      onDrop={(_all, accepted) => uploads.add(accepted)}
+                    >
+                      <DropZone.FileUpload
+                        actionTitle="Upload files"
+                        actionHint="They are added to your file library and attached here."
+                      />
+                    </DropZone>
+                    {uploads.items.map((item) => (
+                      <UploadItemRow
+                        key={item.key}
+                        item={item}
+                        onUseExisting={(existing) => uploads.takeExisting(item, existing)}
+                        onUploadAnyway={() => void uploads.uploadAnyway(item, true)}
+                      />
+                    ))}
                     {errors.file_ids ? (
                       <InlineError message={errors.file_ids} fieldID="file_ids" />
                     ) : null}
@@ -592,7 +638,17 @@ export function DigitalProductForm({
                   Archive product
                 </Button>
               ) : null}
-              <Button submit variant="primary" loading={saving} disabled={!dirty && !!productId}>
+              {uploads.busy ? (
+                <Text as="span" tone="subdued">
+                  Saving waits for the uploads to finish.
+                </Text>
+              ) : null}
+              <Button
+                submit
+                variant="primary"
+                loading={saving}
+                disabled={uploads.busy || (!dirty && !!productId)}
+              >
                 Save
               </Button>
             </InlineStack>
@@ -621,8 +677,7 @@ export function DigitalProductForm({
         attached={values.files}
         onClose={() => setFilesOpen(false)}
         onAttach={(picked) => {
-          const have = new Set(values.files.map((f) => f.id));
-          set("files", [...values.files, ...picked.filter((f) => !have.has(f.id))]);
+          attach(picked);
           setFilesOpen(false);
         }}
       />

@@ -12,7 +12,16 @@ import { showToast, useActionToast } from "./toast";
  */
 export function LicenseKeyPoolSettingsCard({ pool }: { pool: LicenseKeyPoolView }) {
   const fetcher = useFetcher<ActionResult>();
-  const [threshold, setThreshold] = useState(pool.threshold === null ? "" : String(pool.threshold));
+  const saved = pool.threshold === null ? "" : String(pool.threshold);
+  const [threshold, setThreshold] = useState(saved);
+  // The saved level the field last started from. When revalidated loader data brings a
+  // new one (saved here, in another tab or on a product), an untouched field follows it;
+  // a field the merchant has edited keeps what they typed.
+  const [base, setBase] = useState(saved);
+  if (saved !== base) {
+    setBase(saved);
+    if (threshold === base) setThreshold(saved);
+  }
   const [exporting, setExporting] = useState(false);
   useActionToast(fetcher.data);
   const result = fetcher.data;

@@ -11,7 +11,9 @@ import {
   createDigitalProduct,
   deleteDigitalProduct,
   FILES_UPDATED_JOB_TYPE,
+  listDigitalProductSummaryPage,
   queueFilesUpdatedEmails,
+  restoreDigitalProduct,
   updateDigitalProduct,
   validateDigitalProduct,
 } from "~/services/digital-products.server";
@@ -294,6 +296,77 @@ describe("digital product writes (Postgres)", () => {
       .where(and(eq(emailMessages.shopId, shop.id), eq(emailMessages.kind, "files_updated")));
     expect(emails).toHaveLength(1);
     expect(emails[0]).toMatchObject({ orderId: order.id, toAddress: order.email });
+  });
+
+  it("restores an archived product unless another active one took its product or variants", async () => {
+    const shop = await createShop(db);
+    const file = await createStoredFile(db, shop, { dataDir });
+    const gid = "gid://shopify/Product/61";
+    const v1 = "gid://shopify/ProductVariant/611";
+    const v2 = "gid://shopify/ProductVariant/612";
+    const old = await createDigitalProduct(shop.id, {
+      name: "Old edition",
+      productGid: gid,
+      variantGids: [v1],
+      fileIds: [file.id],
+    });
+    await archiveDigitalProduct(shop.id, old.id);
+    const isArchived = async (id: string) =>
+      (await db.select().from(digitalProducts).where(eq(digitalProducts.id, id)))[0]?.isArchived;
+
+    // The archived list shows it; the default list does not.
+    const page = { limit: 25, sort: "-id" as const };
+    const archivedList = await listDigitalProductSummaryPage(shop.id, page, { archived: true });
+    expect(archivedList.data.map((p) => p.id)).toEqual([old.id]);
+    expect((await listDigitalProductSummaryPage(shop.id, page)).data).toEqual([]);
+
+    // A disjoint variant taken meanwhile does not stand in the way.
+    const other = await createDigitalProduct(shop.id, {
+      name: "Other variant",
+      productGid: gid,
+      variantGids: [v2],
+      fileIds: [file.id],
+    });
+    expect(await restoreDigitalProduct(shop.id, old.id)).toMatchObject({ isArchived: false });
+    // Restoring an active product changes nothing.
+    expect(await restoreDigitalProduct(shop.id, old.id)).toMatchObject({ isArchived: false });
+
+    // Archived again, and now an active product covers every variant: a 409 naming it.
+    await archiveDigitalProduct(shop.id, old.id);
+    await archiveDigitalProduct(shop.id, other.id);
+    const whole = await createDigitalProduct(shop.id, {
+      name: "New edition",
+      productGid: gid,
+      fileIds: [file.id],
+    });
+    const clash = await rejectionOf(restoreDigitalProduct(shop.id, old.id));
+    expect(clash).toMatchObject({
+      code: "product_already_mapped",
+      status: 409,
+      param: "variant_gids",
+    });
+    expect(clash.message).toContain(`"New edition" (${whole.id})`);
+    expect(clash.message).toContain("Archive that one first");
+    expect(await isArchived(old.id)).toBe(true);
+
+    // An archived product moved (by PATCH) onto the covered variant is refused too.
+    await updateDigitalProduct(shop.id, other.id, { productGid: "gid://shopify/Product/62" });
+    await archiveDigitalProduct(shop.id, whole.id);
+    await createDigitalProduct(shop.id, {
+      name: "Variant owner",
+      productGid: "gid://shopify/Product/62",
+      variantGids: [v2],
+      fileIds: [file.id],
+    });
+    expect((await rejectionOf(restoreDigitalProduct(shop.id, other.id))).param).toBe(
+      "variant_gids",
+    );
+    expect(await isArchived(other.id)).toBe(true);
+
+    // Once the other one is archived, the restore goes through; other shops get 404.
+    expect(await restoreDigitalProduct(shop.id, old.id)).toMatchObject({ isArchived: false });
+    const stranger = await createShop(db);
+    expect((await rejectionOf(restoreDigitalProduct(stranger.id, old.id))).code).toBe("not_found");
   });
 
   it("deletes an unsold product, archives a sold one", async () => {
