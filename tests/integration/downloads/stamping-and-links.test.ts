@@ -23,6 +23,7 @@ import {
 } from "../../helpers/factories";
 import { startServer, type TestServer } from "../../helpers/server";
 import { bytesOf, createEncryptedFile, TEST_FILE_KEY } from "./helpers";
+import { pdfPageTexts as pdfText } from "../../helpers/pdf-text";
 
 let server: TestServer;
 let db: Db;
@@ -43,18 +44,6 @@ async function samplePdf(pages = 3): Promise<Buffer> {
     doc.addPage([595, 842]).drawText(`Chapter ${i + 1}`, { x: 72, y: 760, size: 18, font });
   }
   return Buffer.from(await doc.save());
-}
-
-async function pdfText(bytes: Uint8Array): Promise<string[]> {
-  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
-  const pages: string[] = [];
-  for (let i = 1; i <= doc.numPages; i++) {
-    const content = await (await doc.getPage(i)).getTextContent();
-    pages.push(content.items.map((item) => ("str" in item ? item.str : "")).join(" "));
-  }
-  await doc.destroy();
-  return pages;
 }
 
 async function stampedOrder(body: Buffer, options: { encrypted?: boolean } = {}) {

@@ -7,24 +7,7 @@ import {
   selectPages,
   type StampOptions,
 } from "~/lib/pdf/template";
-
-/** Text of each page, as a PDF reader extracts it (pdf.js, the engine of Firefox). */
-async function pageTexts(bytes: Uint8Array): Promise<string[]> {
-  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
-  const texts: string[] = [];
-  for (let i = 1; i <= doc.numPages; i++) {
-    const content = await (await doc.getPage(i)).getTextContent();
-    texts.push(
-      content.items
-        .map((item) => ("str" in item ? item.str : ""))
-        .join(" ")
-        .replace(/\s+/g, " "),
-    );
-  }
-  await doc.destroy();
-  return texts;
-}
+import { pdfPageTexts as pageTexts } from "../../helpers/pdf-text";
 
 async function samplePdf(pages: number, useObjectStreams = true): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
