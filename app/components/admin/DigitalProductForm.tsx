@@ -7,7 +7,6 @@ import {
   Card,
   Checkbox,
   ChoiceList,
-  DropZone,
   Form,
   FormLayout,
   InlineError,
@@ -24,7 +23,7 @@ import { PRODUCT_GID_PATTERN, PRODUCT_LIMITS, isTimeZone } from "~/lib/digital-p
 import { ConfirmModal } from "./ConfirmModal";
 import { useFetcherSettled } from "./fetcher-settled";
 import { useActionToast } from "./toast";
-import { UploadItemRow, useUploadQueue } from "./UploadQueue";
+import { UploadDropZone, useUploadQueue } from "./UploadQueue";
 import { formatBytes } from "~/lib/format";
 
 /**
@@ -446,25 +445,13 @@ export function DigitalProductForm({
                         ))}
                       </BlockStack>
                     )}
-                    <DropZone
+                    <UploadDropZone
+                      queue={uploads}
                       label="Upload new files"
-                      allowMultiple
                       variableHeight
-                      onDrop={(_all, accepted) => uploads.add(accepted)}
-                    >
-                      <DropZone.FileUpload
-                        actionTitle="Upload files"
-                        actionHint="They are added to your file library and attached here."
-                      />
-                    </DropZone>
-                    {uploads.items.map((item) => (
-                      <UploadItemRow
-                        key={item.key}
-                        item={item}
-                        onUseExisting={(existing) => uploads.takeExisting(item, existing)}
-                        onUploadAnyway={() => void uploads.uploadAnyway(item, true)}
-                      />
-                    ))}
+                      actionTitle="Upload files"
+                      actionHint="They are added to your file library and attached here."
+                    />
                     {errors.file_ids ? (
                       <InlineError message={errors.file_ids} fieldID="file_ids" />
                     ) : null}

@@ -1,9 +1,9 @@
 import { useRevalidator } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, DropZone, InlineStack, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
 import { useRef, useState } from "react";
 import { discardUpload, getUploadSession, sendParts } from "./direct-upload";
 import { formatBytes } from "./format";
-import { UploadItemRow, useUploadQueue } from "./UploadQueue";
+import { UploadDropZone, useUploadQueue } from "./UploadQueue";
 
 /**
  * Drag-and-drop upload for the Files page. Each file goes through the direct-upload
@@ -57,22 +57,12 @@ export function FileUploader({ pending }: { pending: PendingUploadView[] }) {
         <Text as="h2" variant="headingMd">
           Upload files
         </Text>
-        <DropZone
+        <UploadDropZone
+          queue={queue}
           label="Files to upload"
           labelHidden
-          allowMultiple
-          onDrop={(_all, accepted) => queue.add(accepted)}
-        >
-          <DropZone.FileUpload actionHint="Any file type, up to 5 GB each. Large files upload in parts and can be resumed." />
-        </DropZone>
-        {queue.items.map((item) => (
-          <UploadItemRow
-            key={item.key}
-            item={item}
-            onUseExisting={(existing) => queue.takeExisting(item, existing)}
-            onUploadAnyway={() => void queue.uploadAnyway(item, true)}
-          />
-        ))}
+          actionHint="Any file type, up to 5 GB each. Large files upload in parts and can be resumed."
+        />
         {resumeError ? (
           <Banner tone="warning" onDismiss={() => setResumeError(null)}>
             <p>{resumeError}</p>

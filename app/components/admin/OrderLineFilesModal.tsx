@@ -4,7 +4,6 @@ import {
   BlockStack,
   Checkbox,
   ChoiceList,
-  DropZone,
   InlineStack,
   InlineError,
   List,
@@ -19,7 +18,7 @@ import { formatBytes } from "~/lib/format";
 import type { loader as fileLibraryLoader } from "~/routes/app.products.files";
 import { ActionErrorBanner } from "./ActionErrorBanner";
 import type { StoredFile } from "./direct-upload";
-import { UploadItemRow, useUploadQueue } from "./UploadQueue";
+import { UploadDropZone, useUploadQueue } from "./UploadQueue";
 import { useFetcherSettled } from "./fetcher-settled";
 import { useActionToast } from "./toast";
 
@@ -267,25 +266,13 @@ function FilesModal({ line, onClose }: { line: FilesLine; onClose: () => void })
               Showing the 50 newest matches; search to narrow down.
             </Text>
           ) : null}
-          <DropZone
+          <UploadDropZone
+            queue={uploads}
             label="Upload new files"
-            allowMultiple
             variableHeight
-            onDrop={(_all, accepted) => uploads.add(accepted)}
-          >
-            <DropZone.FileUpload
-              actionTitle="Upload files"
-              actionHint="They are added to your file library and selected here."
-            />
-          </DropZone>
-          {uploads.items.map((item) => (
-            <UploadItemRow
-              key={item.key}
-              item={item}
-              onUseExisting={(existing) => uploads.takeExisting(item, existing)}
-              onUploadAnyway={() => void uploads.uploadAnyway(item, true)}
-            />
-          ))}
+            actionTitle="Upload files"
+            actionHint="They are added to your file library and selected here."
+          />
           {uploads.busy ? (
             <Text as="p" tone="subdued">
               Saving waits for the uploads to finish.

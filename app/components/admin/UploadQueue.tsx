@@ -1,4 +1,12 @@
-import { Banner, BlockStack, Button, InlineStack, ProgressBar, Text } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  Button,
+  DropZone,
+  InlineStack,
+  ProgressBar,
+  Text,
+} from "@shopify/polaris";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { sendParts, startUpload, type StoredFile } from "./direct-upload";
 import { formatBytes } from "./format";
@@ -126,6 +134,49 @@ export function useUploadQueue(options: UploadQueueOptions = {}) {
 
   const busy = items.some((i) => i.state.kind === "hashing" || i.state.kind === "uploading");
   return { items, busy, add, track, uploadAnyway: upload, takeExisting };
+}
+
+/**
+ * A DropZone that feeds an upload queue, then a row per queued file (progress, the
+ * duplicate choice, errors): the Files page, the product editor and the order page's
+ * files modal all upload this way.
+ */
+export function UploadDropZone({
+  queue,
+  label,
+  labelHidden = false,
+  variableHeight = false,
+  actionTitle,
+  actionHint,
+}: {
+  queue: ReturnType<typeof useUploadQueue>;
+  label: string;
+  labelHidden?: boolean;
+  variableHeight?: boolean;
+  actionTitle?: string;
+  actionHint: string;
+}) {
+  return (
+    <>
+      <DropZone
+        label={label}
+        labelHidden={labelHidden}
+        allowMultiple
+        variableHeight={variableHeight}
+        onDrop={(_all, accepted) => queue.add(accepted)}
+      >
+        <DropZone.FileUpload actionTitle={actionTitle} actionHint={actionHint} />
+      </DropZone>
+      {queue.items.map((item) => (
+        <UploadItemRow
+          key={item.key}
+          item={item}
+          onUseExisting={(existing) => queue.takeExisting(item, existing)}
+          onUploadAnyway={() => void queue.uploadAnyway(item, true)}
+        />
+      ))}
+    </>
+  );
 }
 
 export function UploadItemRow({
