@@ -26,7 +26,7 @@ test("API tokens: request access, create (shown once, copy), list and revoke", a
 
     // Request access: the request is recorded for the operator.
     await page.getByRole("button", { name: "Request access" }).click();
-    await expect(page.getByText("Access requested", { exact: true })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Access requested" })).toBeVisible();
     const [requested] = await db.select().from(shops).where(eq(shops.id, shop.id));
     expect(requested!.apiAccessRequestedAt).not.toBeNull();
     expect(requested!.apiAccess).toBe("pending");
