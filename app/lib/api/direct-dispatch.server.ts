@@ -202,14 +202,24 @@ function callFromIncoming(req: IncomingMessage): ApiCall {
 const gzip = promisify(zlibGzip);
 
 /**
- * Bodies past 1 KiB are gzipped when the client accepts it (the `compression` middleware's
- * rule for pages; lists and the OpenAPI document shrink several times). Small answers —
- * most API calls — are sent as they are.
+ * Ends the response with a body held in memory. Past 1 KiB it is gzipped when the client
+ * accepts it and it is not encoded already (the `compression` middleware's rule for pages;
+ * lists and the OpenAPI document shrink several times); small answers — most API calls —
+ * go as they are. Sets Vary and the final Content-Length.
  */
-function wantsGzip(req: IncomingMessage, alreadyEncoded: boolean, length: number): boolean {
-  if (length < COMPRESS_MIN_BYTES || alreadyEncoded) return false;
-  const accepted = req.headers["accept-encoding"];
-  return typeof accepted === "string" && /\bgzip\b/i.test(accepted);
+async function endWithBody(req: IncomingMessage, res: ServerResponse, body: string | Buffer) {
+  let payload = body;
+  if (Buffer.byteLength(body) >= COMPRESS_MIN_BYTES) {
+    res.setHeader("Vary", "Accept-Encoding");
+    const accepted = req.headers["accept-encoding"];
+    const acceptsGzip = typeof accepted === "string" && /\bgzip\b/i.test(accepted);
+    if (acceptsGzip && !res.hasHeader("content-encoding")) {
+      payload = await gzip(body);
+      res.setHeader("Content-Encoding", "gzip");
+    }
+  }
+  res.setHeader("Content-Length", Buffer.byteLength(payload));
+  res.end(req.method === "HEAD" ? undefined : payload);
 }
 
 async function sendResponse(req: IncomingMessage, res: ServerResponse, response: Response) {
@@ -223,34 +233,16 @@ async function sendResponse(req: IncomingMessage, res: ServerResponse, response:
   const length = declared === null ? NaN : Number(declared);
   if (length >= 0 && length <= SMALL_BODY_BYTES) {
     // API answers are JSON with a known length: one write.
-    let body = Buffer.from(await response.arrayBuffer());
-    if (wantsGzip(req, response.headers.has("content-encoding"), body.length)) {
-      body = await gzip(body);
-      res.setHeader("Content-Encoding", "gzip");
-      res.setHeader("Content-Length", body.length);
-    }
-    if (body.length >= COMPRESS_MIN_BYTES) res.setHeader("Vary", "Accept-Encoding");
-    res.end(body);
+    await endWithBody(req, res, Buffer.from(await response.arrayBuffer()));
     return;
   }
   await pipeline(Readable.fromWeb(response.body as WebReadableStream), res);
 }
 
 async function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: ApiAnswer) {
-  let body: string | Buffer = answer.body;
-  const length = Buffer.byteLength(body);
-  const headers: Record<string, string | number> = answer.headers;
-  if (length >= COMPRESS_MIN_BYTES) {
-    res.setHeader("Vary", "Accept-Encoding");
-    if (wantsGzip(req, false, length)) {
-      body = await gzip(body);
-      res.setHeader("Content-Encoding", "gzip");
-      res.setHeader("Content-Length", body.length);
-      delete headers["Content-Length"];
-    }
-  }
-  res.writeHead(answer.status, headers);
-  res.end(req.method === "HEAD" ? undefined : body);
+  res.statusCode = answer.status;
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  await endWithBody(req, res, answer.body);
 }
 
 export interface ApiDispatcher {
