@@ -45,3 +45,30 @@ export function sampler(pid: number) {
     },
   };
 }
+
+/** CPU seconds (user + system) of a process, or of one of its threads. */
+export async function cpuSeconds(pid: number, tid?: number): Promise<number> {
+  const path = tid ? `/proc/${pid}/task/${tid}/stat` : `/proc/${pid}/stat`;
+  const stat = await readFile(path, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
+}
+
+/**
+ * CPU seconds of a process's main thread and of all its other threads (libuv's thread
+ * pool, V8's GC and compiler threads: Node names them all "node").
+ */
+export async function cpuSplit(pid: number): Promise<{ main: number; other: number }> {
+  let main = 0;
+  let other = 0;
+  for (const tid of await readdir(`/proc/${pid}/task`)) {
+    try {
+      const seconds = await cpuSeconds(pid, Number(tid));
+      if (tid === String(pid)) main = seconds;
+      else other += seconds;
+    } catch {
+      // The thread ended between readdir and read.
+    }
+  }
+  return { main, other };
+}
