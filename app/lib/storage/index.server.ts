@@ -2,13 +2,9 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { env } from "~/lib/env.server";
 import { rootLogger } from "~/lib/request-context.server";
-import {
-  createDecryptedStream,
-  createEncryptStream,
-  loadEncryptionKey,
-  type EncryptionKey,
-} from "./encryption.server";
+import { createDecryptedStream, loadEncryptionKey, type EncryptionKey } from "./encryption.server";
 import { createLocalDriver } from "./local-driver.server";
+import { createSealStream } from "./seal-stream.server";
 import { createS3Driver } from "./s3-driver.server";
 import type { FileStorage, StorageDriver, StoredObject } from "./types";
 
@@ -45,19 +41,17 @@ export function createFileStorage(
     encryptsByDefault: options.encryptsByDefault,
 
     async put(objectKey, body, putOptions): Promise<StoredObject> {
-      if (!putOptions?.encrypt) return driver.put(objectKey, body);
-      const encrypt = createEncryptStream(await key());
-      // The driver consumes the ciphertext; the pipeline surfaces a failing source. The
-      // encrypt stream hashes the plaintext, so the driver need not hash the ciphertext.
+      // The seal stream hashes (on its thread) and encrypts; the driver only stores.
+      const seal = createSealStream(putOptions?.encrypt ? await key() : null);
+      // The driver consumes the sealed bytes; the pipeline surfaces a failing source.
       await Promise.all([
-        driver.put(objectKey, encrypt, { sha256: false }),
-        pipeline(body, encrypt).catch((error: unknown) => {
-          encrypt.destroy(error as Error);
+        driver.put(objectKey, seal),
+        pipeline(body, seal).catch((error: unknown) => {
+          seal.destroy(error as Error);
           throw error;
         }),
       ]);
-      const { meta, size, sha256 } = encrypt.result();
-      return { size, sha256, encryption: meta };
+      return seal.result();
     },
 
     async get(objectKey, getOptions) {

@@ -1,10 +1,11 @@
-import { createHash, randomUUID, type Hash } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { close, createReadStream, open, writev } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { ByteRange, StorageDriver, StoredObject } from "./types";
+import { releaseBuffer } from "./buffer-pool.server";
+import type { ByteRange, StorageDriver } from "./types";
 
 /** Keys are ours (`<shopId>/<fileId>`), but a bad key must never escape the root. */
 const SAFE_KEY = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_.-]+)*$/;
@@ -22,19 +23,12 @@ export function createLocalDriver(root: string): StorageDriver {
   return {
     name: "local",
 
-    async put(
-      key: string,
-      body: Readable | AsyncIterable<Uint8Array>,
-      options?: { sha256: false },
-    ): Promise<StoredObject> {
+    async put(key: string, body: Readable | AsyncIterable<Uint8Array>) {
       const target = resolveKey(key);
       await mkdir(path.dirname(target), { recursive: true });
       // Write to a temp name and rename, so a reader never sees half a file.
       const temp = `${target}.${randomUUID()}.part`;
-      const out = new BatchedFileWriter(
-        temp,
-        options?.sha256 === false ? null : createHash("sha256"),
-      );
+      const out = new BatchedFileWriter(temp);
       try {
         await pipeline(body, out);
         await rename(temp, target);
@@ -42,8 +36,7 @@ export function createLocalDriver(root: string): StorageDriver {
         await rm(temp, { force: true });
         throw error;
       }
-      // The overload without sha256 (see StorageDriver.put) never exposes this "".
-      return { size: out.bytesWritten, sha256: out.hash ? out.hash.digest("hex") : "" };
+      return { size: out.bytesWritten };
     },
 
     async get(key, range?: ByteRange) {
@@ -78,11 +71,11 @@ export function createLocalDriver(root: string): StorageDriver {
 }
 
 /**
- * Writes a new file WRITE_BATCH bytes at a time, one writev each, and hashes what passes
- * when given a hash. fs.createWriteStream writes whatever is queued the moment its last
- * write returned, which with a fast disk is one network read's 64 KiB (two pieces per
- * encrypted record): ~20,000 thread-pool round trips per GiB, each with its callback on
- * the main thread. Holds at most one batch while the previous one is being written.
+ * Writes a new file WRITE_BATCH bytes at a time, one writev each. fs.createWriteStream
+ * writes whatever is queued the moment its last write returned, which with a fast disk is
+ * a piece or two: ~20,000 thread-pool round trips per GiB, each with its callback on the
+ * main thread. Holds at most one batch while the previous one is being written, and
+ * gives pooled buffers back (buffer-pool.server.ts) once they are on disk.
  */
 class BatchedFileWriter extends Writable {
   bytesWritten = 0;
@@ -90,10 +83,7 @@ class BatchedFileWriter extends Writable {
   private batch: Buffer[] = [];
   private batchBytes = 0;
 
-  constructor(
-    private readonly path: string,
-    readonly hash: Hash | null,
-  ) {
+  constructor(private readonly path: string) {
     super({ highWaterMark: WRITE_BATCH });
   }
 
@@ -105,7 +95,6 @@ class BatchedFileWriter extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: WriteCallback): void {
-    this.hash?.update(chunk);
     this.batch.push(chunk);
     this.batchBytes += chunk.length;
     if (this.batchBytes < WRITE_BATCH) return callback();
@@ -131,6 +120,8 @@ class BatchedFileWriter extends Writable {
     this.batchBytes = 0;
     writevAll(this.fd!, buffers, (error) => {
       if (!error) this.bytesWritten += bytes;
+      // Written (or failed for good): pooled buffers can be filled again.
+      for (const buffer of buffers) releaseBuffer(buffer);
       callback(error);
     });
   }

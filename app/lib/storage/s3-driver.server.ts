@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { PassThrough, Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import {
@@ -15,7 +14,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import type { ByteRange, NativeMultipart, NativePart, StorageDriver, StoredObject } from "./types";
+import type { ByteRange, NativeMultipart, NativePart, StorageDriver } from "./types";
 
 export interface S3DriverConfig {
   bucket: string;
@@ -155,16 +154,10 @@ export function createS3Driver(config: S3DriverConfig): StorageDriver {
     name: "s3",
     multipart: createMultipart(client, Bucket),
 
-    async put(
-      key: string,
-      body: Readable | AsyncIterable<Uint8Array>,
-      options?: { sha256: false },
-    ): Promise<StoredObject> {
-      const hash = options?.sha256 === false ? null : createHash("sha256");
+    async put(key: string, body: Readable | AsyncIterable<Uint8Array>) {
       let size = 0;
       const meter = new Transform({
         transform(chunk: Buffer, _enc, done) {
-          hash?.update(chunk);
           size += chunk.length;
           done(null, chunk);
         },
@@ -193,8 +186,7 @@ export function createS3Driver(config: S3DriverConfig): StorageDriver {
       // The source's error explains an aborted upload better than "Upload aborted.".
       if (source.status === "rejected") throw source.reason;
       if (sent.status === "rejected") throw sent.reason;
-      // The overload without sha256 (see StorageDriver.put) never exposes this "".
-      return { size, sha256: hash ? hash.digest("hex") : "" };
+      return { size };
     },
 
     async get(key, range?: ByteRange) {

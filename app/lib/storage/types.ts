@@ -40,18 +40,12 @@ export interface FileEncryptionMeta {
  */
 export interface StorageDriver {
   readonly name: "local" | "s3";
-  /** Stores the bytes as given; size and sha256 are of the stored bytes. */
-  put(key: string, body: Readable | AsyncIterable<Uint8Array>): Promise<StoredObject>;
   /**
-   * The same without the sha256, for a caller that hashes the content itself: the
-   * encrypting writer hashes the plaintext, and a second pass over the ciphertext would
-   * cost as much CPU as the first for a digest nobody reads.
+   * Stores the bytes as given and says how many it stored. No hashing here: FileStorage
+   * hashes the plaintext on the seal thread, and a driver pass would cost as much CPU
+   * again for a digest of the ciphertext that nobody reads.
    */
-  put(
-    key: string,
-    body: Readable | AsyncIterable<Uint8Array>,
-    options: { sha256: false },
-  ): Promise<{ size: number }>;
+  put(key: string, body: Readable | AsyncIterable<Uint8Array>): Promise<{ size: number }>;
   get(key: string, range?: ByteRange): Promise<Readable>;
   stat(key: string): Promise<{ size: number } | null>;
   delete(key: string): Promise<void>;
