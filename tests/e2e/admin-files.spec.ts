@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { files, uploads } from "~/db/schema";
 import { test, expect } from "./fixtures";
 import { expectNoSeriousA11yViolations } from "./axe";
+import { dialogsClosed } from "./dialogs";
 import {
   closeDb,
   connectToServerDb,
@@ -95,6 +96,7 @@ test("files: drop two files (progress, stored), duplicate detected, delete block
       .filter({ hasText: /still attached to digital products "Bundle" .*"Photo course"/ });
     await expect(banner).toBeVisible();
     expect((await shopFiles()).map((f) => f.name)).toContain("guide.bin");
+    await dialogsClosed(page);
     await saveScreenshot("admin-files-delete-blocked");
     await expectNoSeriousA11yViolations(page);
 

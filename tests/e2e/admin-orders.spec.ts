@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { emailMessages, files, licenseKeys, orderLineFiles, orderLines, orders } from "~/db/schema";
 import { test, expect } from "./fixtures";
 import { expectNoSeriousA11yViolations } from "./axe";
+import { dialogsClosed } from "./dialogs";
 import {
   closeDb,
   connectToServerDb,
@@ -100,6 +101,7 @@ test("orders: search and filter the list, then support a customer from the order
     await resetDialog.getByRole("button", { name: "Reset downloads" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Downloads reset" })).toBeVisible();
     await expect(page.getByText("0 of 5")).toBeVisible();
+    await dialogsClosed(page);
     const [afterReset] = await db.select().from(orderLines).where(eq(orderLines.id, line.id));
     expect(afterReset!.downloadCount).toBe(0);
 
@@ -107,6 +109,8 @@ test("orders: search and filter the list, then support a customer from the order
     await page.getByRole("button", { name: "Disable access" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Disable access" }).click();
     await expect(page.getByRole("button", { name: "Enable access" })).toBeVisible();
+    // A closing modal hands focus back to the button that opened it: let it finish first.
+    await dialogsClosed(page);
     const [disabled] = await db.select().from(orders).where(eq(orders.id, order.id));
     expect(disabled!.dlAccess).toBe("disabled");
     await saveScreenshot("admin-order-detail-access-disabled");
@@ -281,6 +285,7 @@ test("orders: grant extra downloads and extend expiry from the order page", asyn
       page.getByRole("status").filter({ hasText: "3 extra downloads granted" }),
     ).toBeVisible();
     await expect(page.getByText("5 of 8")).toBeVisible();
+    await dialogsClosed(page);
     const [granted] = await db.select().from(orderLines).where(eq(orderLines.id, line.id));
     expect(granted).toMatchObject({ extraDownloads: 3, downloadCount: 5 });
 
@@ -292,6 +297,7 @@ test("orders: grant extra downloads and extend expiry from the order page", asyn
     await page.getByRole("dialog").getByRole("button", { name: "Extend expiry" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Expiry extended" })).toBeVisible();
     await expect(page.getByText("(expired)")).toBeHidden();
+    await dialogsClosed(page);
     const [extended] = await db.select().from(orderLines).where(eq(orderLines.id, line.id));
     expect(extended!.expiresAt!.getTime()).toBeGreaterThanOrEqual(before + 10 * 86_400_000 - 5000);
     expect(extended!.expiresAt!.getTime()).toBeLessThanOrEqual(Date.now() + 10 * 86_400_000);
@@ -371,6 +377,7 @@ test("orders: grant downloads to one line and extend one line's expiry", async (
     // Brushes 4 → 6; the planner keeps 5.
     await expect(page.getByText("0 of 6")).toBeVisible();
     await expect(page.getByText("0 of 5")).toBeVisible();
+    await dialogsClosed(page);
     const granted = await read();
     expect(granted.get(brushesLine!.id)!.extraDownloads).toBe(2);
     expect(granted.get(plannerLine!.id)!.extraDownloads).toBe(0);
@@ -390,6 +397,8 @@ test("orders: grant downloads to one line and extend one line's expiry", async (
     await expect(extendDialog).toContainText("Printable Planner in #8201 gets 10 more days");
     await extendDialog.getByRole("button", { name: "Extend expiry" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Expiry extended" })).toBeVisible();
+    // axe would read the closing modal's fading colours as low contrast.
+    await dialogsClosed(page);
     const extended = await read();
     const shift = (id: string) =>
       extended.get(id)!.expiresAt!.getTime() - before.get(id)!.expiresAt!.getTime();

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints } from "~/db/schema";
 import { expectNoSeriousA11yViolations } from "./axe";
+import { dialogsClosed } from "./dialogs";
 import { test, expect } from "./fixtures";
 import { closeDb, connectToServerDb, createOfflineSession, createShop } from "../helpers/factories";
 
@@ -175,6 +176,7 @@ test("webhooks: add an endpoint (secret once), send a test, log with filters, re
     const rotated = await endpointRow();
     expect(rotated.secret).toMatch(/^enc:v1:/);
     expect(rotated.previousSecret).toBeNull();
+    await dialogsClosed(page);
     await expectNoSeriousA11yViolations(page);
     await saveScreenshot("admin-webhook-endpoint-rotated");
     await page.getByRole("button", { name: "Send test", exact: true }).click();
