@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { and, asc, eq, isNull, lt, sql } from "drizzle-orm";
 import { getDb, type Db } from "~/db/client.server";
 import { files, uploads, type FileRow, type Upload, type UploadPart } from "~/db/schema";
@@ -14,6 +13,7 @@ import {
   stagedPartKey,
   writeStagedPart,
 } from "~/lib/storage/parts.server";
+import { createSealStream, digestOf } from "~/lib/storage/seal-stream.server";
 import type { FileStorage, StoredObject } from "~/lib/storage/types";
 import { findFileByChecksum } from "./files.server";
 
@@ -305,17 +305,14 @@ export async function writeUploadPart(
     throw partSizeError(partNumber, expected, checks.contentLength, true);
   }
 
-  const md5 = createHash("md5");
-  const sha256 = createHash("sha256");
   let size = 0;
   let failure: unknown;
+  // Counted and capped here; hashed (SHA-256, and MD5 for the ETag) on the hash thread.
   async function* metered(): AsyncIterable<Uint8Array> {
     try {
       for await (const chunk of body) {
         size += chunk.byteLength;
         if (size > expected) throw partSizeError(partNumber, expected, size, false);
-        md5.update(chunk);
-        sha256.update(chunk);
         yield chunk;
       }
       if (size !== expected) throw partSizeError(partNumber, expected, size, false);
@@ -324,9 +321,8 @@ export async function writeUploadPart(
       throw error;
     }
   }
-  const verify = () => {
-    const md5Base64 = md5.digest("base64");
-    const shaHex = sha256.digest("hex");
+  const verify = (digests: { md5?: string; sha256: string }) => {
+    const md5Base64 = Buffer.from(digests.md5!, "hex").toString("base64");
     if (checks.md5Base64 !== undefined && checks.md5Base64 !== md5Base64) {
       throw new ApiError(
         "checksum_mismatch",
@@ -334,14 +330,14 @@ export async function writeUploadPart(
         { param: "Content-MD5" },
       );
     }
-    if (checks.sha256Hex !== undefined && checks.sha256Hex !== shaHex) {
+    if (checks.sha256Hex !== undefined && checks.sha256Hex !== digests.sha256) {
       throw new ApiError(
         "checksum_mismatch",
-        `Part ${partNumber} does not match its X-Content-SHA256: the body's SHA-256 is ${shaHex}.`,
+        `Part ${partNumber} does not match its X-Content-SHA256: the body's SHA-256 is ${digests.sha256}.`,
         { param: "X-Content-SHA256" },
       );
     }
-    return { md5Hex: Buffer.from(md5Base64, "base64").toString("hex"), shaHex };
+    return { md5Hex: digests.md5!, shaHex: digests.sha256 };
   };
 
   const store = storage();
@@ -352,14 +348,26 @@ export async function writeUploadPart(
     let etag: string;
     let digests: { shaHex: string };
     try {
-      ({ etag } = await store.multipart!.uploadPart(
-        upload.storageKey,
-        upload.storageUploadId!,
-        partNumber,
-        Readable.from(metered()),
-        expected,
-      ));
-      digests = verify();
+      const seal = createSealStream(null, { md5: true });
+      const piped = pipeline(metered(), seal);
+      // Handled below; this keeps an early failure from counting as unhandled meanwhile.
+      piped.catch(() => {});
+      try {
+        ({ etag } = await store.multipart!.uploadPart(
+          upload.storageKey,
+          upload.storageUploadId!,
+          partNumber,
+          seal,
+          expected,
+        ));
+      } catch (error) {
+        // The bucket stopped reading: stop the source too.
+        seal.destroy();
+        await piped.catch(() => {});
+        throw error;
+      }
+      await piped;
+      digests = verify(seal.result());
     } catch (error) {
       throw failure ?? error;
     }
@@ -370,7 +378,7 @@ export async function writeUploadPart(
     let digests: { md5Hex: string; shaHex: string };
     try {
       stored = await writeStagedPart(store, key, metered());
-      digests = verify();
+      digests = verify(stored);
     } catch (error) {
       await store.delete(key).catch(() => {});
       throw failure ?? error;
@@ -714,13 +722,8 @@ export async function sweepExpiredUploads(db: Db): Promise<number> {
 }
 
 async function hashObject(store: FileStorage, key: string): Promise<StoredObject> {
-  const hash = createHash("sha256");
-  let size = 0;
-  for await (const chunk of await store.get(key)) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { size, sha256: hash.digest("hex") };
+  const { size, sha256 } = await digestOf(await store.get(key));
+  return { size, sha256 };
 }
 
 function range(count: number): number[] {

@@ -1,6 +1,6 @@
 /**
- * The hash thread behind seal-stream.server.ts: SHA-256 of every stored byte, off the
- * main thread. Even with SHA-NI it costs ~0.55 s of CPU per GiB, the largest single cost
+ * The hash thread behind seal-stream.server.ts: SHA-256 of every stored byte (and MD5
+ * where a caller needs S3-style part ETags), off the main thread. Even with SHA-NI it costs ~0.55 s of CPU per GiB, the largest single cost
  * of an upload or ingest; on the main thread it competed with the network reads and
  * every request the server was answering meanwhile. Several streams share the thread,
  * told apart by id; a stream's replies come back in the order of its requests.
@@ -13,7 +13,7 @@
 
 /** Main thread → hash thread. */
 export type HashRequest =
-  | { op: "open"; id: number }
+  | { op: "open"; id: number; md5: boolean }
   /** The next plaintext; `batch` owns its ArrayBuffer (transferred), and comes back. */
   | { op: "data"; id: number; batch: Uint8Array }
   | { op: "end"; id: number }
@@ -24,34 +24,44 @@ export interface HashReply {
   id: number;
   /** The request's batch, hashed, handed back (transferred). */
   spent?: Uint8Array;
-  /** On the reply to `end`: hex SHA-256 of the stream. */
+  /** On the reply to `end`: hex SHA-256 of the stream (and hex MD5, if opened with it). */
   sha256?: string;
+  md5?: string;
   error?: string;
 }
 
 export function hashThreadMain(): void {
   const parentPort = process.getBuiltinModule("node:worker_threads").parentPort!;
   const { createHash } = process.getBuiltinModule("node:crypto");
-  const streams = new Map<number, ReturnType<typeof createHash>>();
+  type Hash = ReturnType<typeof createHash>;
+  const streams = new Map<number, { sha256: Hash; md5: Hash | null }>();
 
   parentPort.on("message", (request: HashRequest) => {
     if (request.op === "open") {
-      streams.set(request.id, createHash("sha256"));
+      streams.set(request.id, {
+        sha256: createHash("sha256"),
+        md5: request.md5 ? createHash("md5") : null,
+      });
       return;
     }
-    const hash = streams.get(request.id);
-    if (request.op === "close" || !hash) {
+    const hashes = streams.get(request.id);
+    if (request.op === "close" || !hashes) {
       streams.delete(request.id);
       return;
     }
     let reply: HashReply;
     try {
       if (request.op === "data") {
-        hash.update(request.batch);
+        hashes.sha256.update(request.batch);
+        hashes.md5?.update(request.batch);
         reply = { id: request.id, spent: request.batch };
       } else {
         streams.delete(request.id);
-        reply = { id: request.id, sha256: hash.digest("hex") };
+        reply = {
+          id: request.id,
+          sha256: hashes.sha256.digest("hex"),
+          ...(hashes.md5 ? { md5: hashes.md5.digest("hex") } : {}),
+        };
       }
     } catch (error) {
       streams.delete(request.id);

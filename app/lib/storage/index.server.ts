@@ -42,7 +42,9 @@ export function createFileStorage(
 
     async put(objectKey, body, putOptions): Promise<StoredObject> {
       // The seal stream hashes (on its thread) and encrypts; the driver only stores.
-      const seal = createSealStream(putOptions?.encrypt ? await key() : null);
+      const seal = createSealStream(putOptions?.encrypt ? await key() : null, {
+        md5: putOptions?.md5,
+      });
       // The driver consumes the sealed bytes; the pipeline surfaces a failing source.
       await Promise.all([
         driver.put(objectKey, seal),

@@ -27,13 +27,16 @@ export function stagedPartKey(shopId: string, uploadId: string, partNumber: numb
   return `${stagedPartsPrefix(shopId, uploadId)}p${String(partNumber).padStart(5, "0")}-${randomBytes(6).toString("hex")}`;
 }
 
-/** Writes one part; `body` should already be size-capped and hashed by the caller. */
+/**
+ * Writes one part; `body` should already be size-capped by the caller. The result carries
+ * the part's SHA-256 and MD5 (its S3-style ETag), computed on the hash thread.
+ */
 export function writeStagedPart(
   store: FileStorage,
   key: string,
   body: AsyncIterable<Uint8Array>,
 ): Promise<StoredObject> {
-  return store.put(key, body, { encrypt: store.encryptsByDefault });
+  return store.put(key, body, { encrypt: store.encryptsByDefault, md5: true });
 }
 
 /** The parts' plaintext, in the order given, one part open at a time. */

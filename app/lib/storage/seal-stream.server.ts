@@ -1,4 +1,5 @@
-import { Duplex } from "node:stream";
+import { Duplex, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { Worker } from "node:worker_threads";
 import { adoptBuffer, releaseBuffer, takeBuffer } from "./buffer-pool.server";
 import { createRecordSealer, DEFAULT_CHUNK_SIZE, type EncryptionKey } from "./encryption.server";
@@ -25,9 +26,18 @@ const BATCH_BYTES = 1024 * 1024;
 /** Batches with the hash thread at once per stream: keeps it busy, bounds memory. */
 const MAX_IN_FLIGHT = 4;
 
+export interface SealOptions {
+  /** Plaintext bytes per record (encrypted streams); must divide the 1 MiB batch. */
+  chunkSize?: number;
+  /** Also the hex MD5 of the plaintext (S3-style part ETags). */
+  md5?: boolean;
+}
+
 export interface SealResult {
   size: number;
   sha256: string;
+  /** When asked for. */
+  md5?: string;
   /** Set when the stream encrypted. */
   encryption?: FileEncryptionMeta;
 }
@@ -93,9 +103,22 @@ export async function terminateHashThread(): Promise<void> {
 // The stream
 // ---------------------------------------------------------------------------------------
 
+/** Size and digests of a stream's bytes, hashed on the hash thread; the bytes are dropped. */
+export async function digestOf(
+  source: AsyncIterable<Uint8Array> | Readable,
+  options: Pick<SealOptions, "md5"> = {},
+): Promise<SealResult> {
+  const seal = createSealStream(null, options);
+  const drained = (async () => {
+    for await (const batch of seal) releaseBuffer(batch as Buffer);
+  })();
+  await Promise.all([pipeline(source, seal), drained]);
+  return seal.result();
+}
+
 export function createSealStream(
   key: EncryptionKey | null,
-  chunkSize = DEFAULT_CHUNK_SIZE,
+  { chunkSize = DEFAULT_CHUNK_SIZE, md5: withMd5 = false }: SealOptions = {},
 ): SealStream {
   if (BATCH_BYTES % chunkSize !== 0) {
     throw new Error(`The record size must divide ${BATCH_BYTES} bytes (got ${chunkSize}).`);
@@ -104,6 +127,7 @@ export function createSealStream(
   const id = nextStreamId++;
   let size = 0;
   let sha256: string | undefined;
+  let md5: string | undefined;
   let batch: Buffer | null = null;
   let fill = 0;
   // Encrypted: the newest full batch, all records sealed but its last one.
@@ -228,6 +252,7 @@ export function createSealStream(
     }
     if (reply.sha256 !== undefined) {
       sha256 = reply.sha256;
+      md5 = reply.md5;
       stop();
       stream.push(null);
       const callback = heldFinal;
@@ -245,12 +270,17 @@ export function createSealStream(
       stream.destroy(error as Error);
     }
   });
-  send({ op: "open", id });
+  send({ op: "open", id, md5: withMd5 });
 
   return Object.assign(stream, {
     result(): SealResult {
       if (sha256 === undefined) throw new Error("The seal stream has not finished.");
-      return { size, sha256, ...(sealer ? { encryption: sealer.meta(size) } : {}) };
+      return {
+        size,
+        sha256,
+        ...(md5 !== undefined ? { md5 } : {}),
+        ...(sealer ? { encryption: sealer.meta(size) } : {}),
+      };
     },
   });
 }

@@ -5,6 +5,8 @@ export interface StoredObject {
   size: number;
   /** Hex SHA-256 of the plaintext. */
   sha256: string;
+  /** Hex MD5 of the plaintext, when `put` was asked for it (S3-style part ETags). */
+  md5?: string;
   /**
    * Set when the bytes were encrypted at rest: store it in `files.encryption` (and
    * `files.is_encrypted = true`). Never contains the key.
@@ -107,6 +109,8 @@ export interface NativeMultipart {
 export interface PutOptions {
   /** Encrypt at rest (chunked AES-256-GCM). Default: plain bytes. */
   encrypt?: boolean;
+  /** Also compute the plaintext's MD5 (on the hash thread, like the SHA-256). */
+  md5?: boolean;
 }
 
 export interface GetOptions {

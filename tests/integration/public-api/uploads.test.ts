@@ -560,8 +560,28 @@ describe("direct uploads on S3 (s3rver on 127.0.0.1): presigned parts", () => {
       etags[n] = res.headers.get("etag")!;
     }
     // Part 2 through our own part endpoint (the admin's path): same session, same bucket.
-    const viaApi = await putPart(upload.id, 2, partOf(data, 2), {}, s3Api);
+    // A wrong digest is refused on this path too (the bucket got the bytes; our record not).
+    expectError(
+      await putPart(
+        upload.id,
+        2,
+        partOf(data, 2),
+        { "Content-MD5": md5b64(partOf(data, 1)) },
+        s3Api,
+      ),
+      422,
+      "checksum_mismatch",
+      "Content-MD5",
+    );
+    const viaApi = await putPart(
+      upload.id,
+      2,
+      partOf(data, 2),
+      { "Content-MD5": md5b64(partOf(data, 2)), "X-Content-SHA256": sha256(partOf(data, 2)) },
+      s3Api,
+    );
     expect(viaApi.status, viaApi.text).toBe(200);
+    expect(viaApi.body.data.sha256).toBe(sha256(partOf(data, 2)));
     etags[2] = viaApi.body.data.etag;
     // s3rver has no ListParts, so the status knows the part that came through us; on AWS
     // the bucket's list shows the presigned ones too.

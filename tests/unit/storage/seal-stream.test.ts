@@ -15,7 +15,7 @@ import {
   takeBuffer,
 } from "~/lib/storage/buffer-pool.server";
 import { createDecryptedStream, encryptionKeyFrom } from "~/lib/storage/encryption.server";
-import { createSealStream, terminateHashThread } from "~/lib/storage/seal-stream.server";
+import { createSealStream, digestOf, terminateHashThread } from "~/lib/storage/seal-stream.server";
 
 const MiB = 1024 * 1024;
 const key = encryptionKeyFrom(randomBytes(32));
@@ -69,6 +69,24 @@ describe("seal stream (with the hash thread)", () => {
       expect(sealed.result.sha256).toBe(sha(body));
       expect((await open(sealed.stored, sealed.result.encryption)).equals(body)).toBe(true);
     }
+  });
+
+  it("adds the MD5 when asked, and digests a stream whose bytes are not kept", async () => {
+    const body = randomBytes(2 * MiB + 12_345);
+    const md5 = createHash("md5").update(body).digest("hex");
+    const stream = createSealStream(null, { md5: true });
+    const [stored] = await Promise.all([
+      buffer(stream),
+      pipeline(Readable.from(pieces(body)), stream),
+    ]);
+    expect(stored.equals(body)).toBe(true);
+    expect(stream.result()).toEqual({ size: body.length, sha256: sha(body), md5 });
+    expect(await digestOf(Readable.from(pieces(body)), { md5: true })).toEqual({
+      size: body.length,
+      sha256: sha(body),
+      md5,
+    });
+    expect(await digestOf(Readable.from([]))).toEqual({ size: 0, sha256: sha(Buffer.alloc(0)) });
   });
 
   it("stops taking plaintext while nobody reads what it stored (memory stays bounded)", async () => {
