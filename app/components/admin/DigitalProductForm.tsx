@@ -21,6 +21,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ActionResult } from "~/lib/admin-actions";
 import { PRODUCT_GID_PATTERN, PRODUCT_LIMITS, isTimeZone } from "~/lib/digital-products";
 import { ConfirmModal } from "./ConfirmModal";
+import { LibraryFilePicker, type LibraryPick } from "./LibraryFilePicker";
 import { useFetcherSettled } from "./fetcher-settled";
 import { useActionToast } from "./toast";
 import { UploadDropZone, useUploadQueue } from "./UploadQueue";
@@ -885,12 +886,6 @@ function ProductPickerModal({
   );
 }
 
-interface LibraryFile {
-  id: string;
-  name: string;
-  size: number;
-}
-
 /** The file library, searched on the server; several files attach at once. */
 function FilePickerModal({
   open,
@@ -903,22 +898,7 @@ function FilePickerModal({
   onClose: () => void;
   onAttach: (files: EditorFile[]) => void;
 }) {
-  const fetcher = useFetcher<{ files: LibraryFile[]; hasMore: boolean; q: string }>();
-  const [query, setQuery] = useState("");
-  const [selected, setSelected] = useState<LibraryFile[]>([]);
-  const load = fetcher.load;
-
-  useEffect(() => {
-    if (!open) return;
-    const timer = setTimeout(
-      () => load(`/app/products/files?${new URLSearchParams({ q: query })}`),
-      250,
-    );
-    return () => clearTimeout(timer);
-  }, [open, query, load]);
-
-  const attachedIds = new Set(attached.map((f) => f.id));
-  const files = (fetcher.data?.files ?? []).filter((f) => !attachedIds.has(f.id));
+  const [selected, setSelected] = useState<LibraryPick[]>([]);
 
   return (
     <Modal
@@ -937,50 +917,16 @@ function FilePickerModal({
     >
       <Modal.Section>
         <BlockStack gap="300">
-          <TextField
+          <LibraryFilePicker
             label="Search files"
-            value={query}
-            onChange={setQuery}
-            autoComplete="off"
-            clearButton
-            onClearButtonClick={() => setQuery("")}
+            emptyText="No uploaded files to attach."
+            selected={selected}
+            onChange={setSelected}
+            hidden={new Set(attached.map((f) => f.id))}
           />
-          {fetcher.state !== "idle" && !fetcher.data ? (
-            <Text as="p" tone="subdued">
-              Loading files…
-            </Text>
-          ) : files.length === 0 ? (
-            <Text as="p" tone="subdued">
-              {query ? `No files match "${query}".` : "No uploaded files to attach."}
-            </Text>
-          ) : (
-            <ChoiceList
-              allowMultiple
-              title="Files"
-              titleHidden
-              choices={files.map((f) => ({
-                label: f.name,
-                value: f.id,
-                helpText: formatBytes(f.size),
-              }))}
-              selected={selected.map((f) => f.id)}
-              onChange={(ids) =>
-                // Keep picks from earlier searches; add the ones ticked in this result.
-                setSelected((before) => [
-                  ...before.filter((f) => ids.includes(f.id) || !files.some((x) => x.id === f.id)),
-                  ...files.filter((f) => ids.includes(f.id) && !before.some((b) => b.id === f.id)),
-                ])
-              }
-            />
-          )}
           {selected.length > 0 ? (
             <Text as="p" tone="subdued">
               Selected: {selected.map((f) => f.name).join(", ")}
-            </Text>
-          ) : null}
-          {fetcher.data?.hasMore ? (
-            <Text as="p" tone="subdued">
-              Showing the 50 newest matches; search to narrow down.
             </Text>
           ) : null}
         </BlockStack>

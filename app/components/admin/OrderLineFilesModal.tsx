@@ -3,20 +3,18 @@ import {
   Banner,
   BlockStack,
   Checkbox,
-  ChoiceList,
   InlineStack,
   InlineError,
   List,
   Modal,
   Tag,
   Text,
-  TextField,
 } from "@shopify/polaris";
 import { useCallback, useEffect, useState } from "react";
 import { failureOf, type ActionResult } from "~/lib/admin-actions";
 import { formatBytes } from "~/lib/format";
-import type { loader as fileLibraryLoader } from "~/routes/app.products.files";
 import { ActionErrorBanner } from "./ActionErrorBanner";
+import { LibraryFilePicker } from "./LibraryFilePicker";
 import type { StoredFile } from "./direct-upload";
 import { UploadDropZone, useUploadQueue } from "./UploadQueue";
 import { useFetcherSettled } from "./fetcher-settled";
@@ -58,9 +56,7 @@ export function OrderLineFilesModal({
 }
 
 function FilesModal({ line, onClose }: { line: FilesLine; onClose: () => void }) {
-  const library = useFetcher<typeof fileLibraryLoader>();
   const save = useFetcher<ActionResult>();
-  const [query, setQuery] = useState("");
   const [selected, setSelected] = useState<LineFile[]>(line.files);
   // A waiting line is delivered on save: tell the customer, unless asked not to.
   const [sendEmail, setSendEmail] = useState(!line.delivered);
@@ -97,31 +93,11 @@ function FilesModal({ line, onClose }: { line: FilesLine; onClose: () => void })
   const failure = failureOf(save.data, "set-line-files");
   const fieldError = failure?.fieldErrors.fileIds ?? failure?.fieldErrors.lineId;
 
-  const load = library.load;
-  useEffect(() => {
-    const timer = setTimeout(
-      () => load(`/app/products/files?${new URLSearchParams({ q: query })}`),
-      250,
-    );
-    return () => clearTimeout(timer);
-  }, [query, load]);
-
   const selectedIds = new Set(selected.map((f) => f.id));
   const removed = line.files.filter((f) => !selectedIds.has(f.id));
-  const results = library.data?.files ?? [];
   const unchanged =
     removed.length === 0 && selected.length === line.files.length && sendEmail === false;
 
-  const toggle = (ids: string[]) => {
-    setError(null);
-    setSelected((before) => [
-      // Keep picks that are not in this result list; re-read the ticks of those that are.
-      ...before.filter((f) => ids.includes(f.id) || !results.some((r) => r.id === f.id)),
-      ...results
-        .filter((r) => ids.includes(r.id) && !before.some((b) => b.id === r.id))
-        .map((r) => ({ id: r.id, name: r.name, size: Number(r.size) })),
-    ]);
-  };
 
   const submit = () => {
     // FormData, not an object: an array value would be sent as one comma-joined string.
@@ -230,42 +206,16 @@ function FilesModal({ line, onClose }: { line: FilesLine; onClose: () => void })
               <InlineError message={(error ?? fieldError)!} fieldID="line-files-search" />
             ) : null}
           </BlockStack>
-          <TextField
+          <LibraryFilePicker
             id="line-files-search"
             label="Search the file library"
-            value={query}
-            onChange={setQuery}
-            autoComplete="off"
-            clearButton
-            onClearButtonClick={() => setQuery("")}
+            emptyText="The library has no uploaded files yet."
+            selected={selected}
+            onChange={(picks) => {
+              setError(null);
+              setSelected(picks);
+            }}
           />
-          {library.state !== "idle" && !library.data ? (
-            <Text as="p" tone="subdued">
-              Loading files…
-            </Text>
-          ) : results.length === 0 ? (
-            <Text as="p" tone="subdued">
-              {query ? `No files match "${query}".` : "The library has no uploaded files yet."}
-            </Text>
-          ) : (
-            <ChoiceList
-              allowMultiple
-              title="Library files"
-              titleHidden
-              choices={results.map((f) => ({
-                label: f.name,
-                value: f.id,
-                helpText: formatBytes(Number(f.size)),
-              }))}
-              selected={results.filter((f) => selectedIds.has(f.id)).map((f) => f.id)}
-              onChange={toggle}
-            />
-          )}
-          {library.data?.hasMore ? (
-            <Text as="p" tone="subdued">
-              Showing the 50 newest matches; search to narrow down.
-            </Text>
-          ) : null}
           <UploadDropZone
             queue={uploads}
             label="Upload new files"
