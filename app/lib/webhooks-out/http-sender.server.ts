@@ -35,15 +35,25 @@ export interface ConnectTarget {
 /** Opens the socket for one request (tests inject a spy; see docs/webhooks.md). */
 export type SocketConnector = (target: ConnectTarget) => Duplex;
 
-export const defaultConnector: SocketConnector = (target) =>
-  target.secure
-    ? tls.connect({
-        host: target.address,
-        port: target.port,
-        ...(target.servername ? { servername: target.servername } : {}),
-        ALPNProtocols: ["http/1.1"],
-      })
-    : net.connect({ host: target.address, port: target.port, family: target.family });
+/**
+ * Connects to the checked address; over TLS the certificate is verified against the URL's
+ * host name (`servername`, also sent as SNI), never against the address. `ca` replaces
+ * the system's trusted roots (tests use their own; production passes nothing).
+ */
+export function connectorWith(options: { ca?: string | Buffer } = {}): SocketConnector {
+  return (target) =>
+    target.secure
+      ? tls.connect({
+          host: target.address,
+          port: target.port,
+          ...(target.servername ? { servername: target.servername } : {}),
+          ...(options.ca ? { ca: options.ca } : {}),
+          ALPNProtocols: ["http/1.1"],
+        })
+      : net.connect({ host: target.address, port: target.port, family: target.family });
+}
+
+export const defaultConnector: SocketConnector = connectorWith();
 
 export interface SendOptions {
   url: string;

@@ -1,10 +1,19 @@
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import http from "node:http";
+import https from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { Duplex } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ingestUrlPolicy } from "~/lib/ingest/config.server";
 import { openRemoteFile, RemoteFetchError } from "~/lib/ingest/remote-fetch.server";
-import { defaultConnector, type ConnectTarget } from "~/lib/webhooks-out/http-sender.server";
+import {
+  connectorWith,
+  defaultConnector,
+  type ConnectTarget,
+} from "~/lib/webhooks-out/http-sender.server";
 import type { HostResolver } from "~/lib/webhooks-out/ssrf.server";
 import { normalizeAllowedHost } from "~/services/ingest.server";
 
@@ -260,6 +269,116 @@ describe("against a real server on 127.0.0.1", () => {
  * in exactly the pieces a test chooses, so every framing boundary can be hit — the head
  * split anywhere, chunk-size lines and CRLFs cut in half, the connection closing early.
  */
+describe("over TLS, as every production fetch is", () => {
+  // A self-signed certificate for files.example.com, made for this run (openssl CLI).
+  let dir: string;
+  let cert: string;
+  let server: https.Server;
+  let port: number;
+  const payload = Buffer.from(Array.from({ length: 500_000 }, (_, i) => (i * 7) % 256));
+  const sni: Array<string | false | null> = [];
+  const tlsDns = fakeDns({
+    "files.example.com": ["127.0.0.1"],
+    "other.example.com": ["127.0.0.1"],
+  });
+  /** The production connector, trusting this run's certificate instead of the system's CAs. */
+  const trusting = (ca: string | null) =>
+    vi.fn((target: ConnectTarget) => {
+      if (target.address !== "127.0.0.1") throw new Error(`test tried ${target.address}`);
+      return (ca ? connectorWith({ ca }) : defaultConnector)(target);
+    });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "handoff-tls-"));
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=files.example.com",
+        "-addext",
+        "subjectAltName=DNS:files.example.com",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+      ],
+      { stdio: "ignore" },
+    );
+    cert = await readFile(join(dir, "cert.pem"), "utf8");
+    server = https.createServer(
+      { key: await readFile(join(dir, "key.pem")), cert },
+      (_req, res) => {
+        res.writeHead(200, { "content-length": payload.length, "content-type": "application/zip" });
+        res.end(payload);
+      },
+    );
+    server.on("secureConnection", (socket) => sni.push(socket.servername));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("checks the certificate against the URL's host name (sent as SNI) and reads the body", async () => {
+    const connector = trusting(cert);
+    const remote = await openRemoteFile({
+      url: `https://files.example.com:${port}/bundle.zip`,
+      policy: dev,
+      isHostAllowed: allowAll,
+      resolver: tlsDns,
+      connector,
+    });
+    expect(connector).toHaveBeenCalledWith(
+      expect.objectContaining({
+        address: "127.0.0.1",
+        secure: true,
+        servername: "files.example.com",
+      }),
+    );
+    expect(sni.at(-1)).toBe("files.example.com");
+    expect(remote.contentType).toBe("application/zip");
+    const chunks: Buffer[] = [];
+    for await (const chunk of remote.body) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(payload)).toBe(true);
+  });
+
+  it("refuses a certificate made out to another name, and one nobody trusts", async () => {
+    const wrongName = await openRemoteFile({
+      url: `https://other.example.com:${port}/bundle.zip`,
+      policy: dev,
+      isHostAllowed: allowAll,
+      resolver: tlsDns,
+      connector: trusting(cert),
+    }).catch((e: unknown) => e);
+    expect(wrongName).toBeInstanceOf(RemoteFetchError);
+    expect((wrongName as RemoteFetchError).code).toBe("fetch_failed");
+    expect((wrongName as RemoteFetchError).message).toMatch(/other\.example\.com|altnames/i);
+
+    const untrusted = await openRemoteFile({
+      url: `https://files.example.com:${port}/bundle.zip`,
+      policy: dev,
+      isHostAllowed: allowAll,
+      resolver: tlsDns,
+      connector: trusting(null),
+    }).catch((e: unknown) => e);
+    expect(untrusted).toBeInstanceOf(RemoteFetchError);
+    expect((untrusted as RemoteFetchError).code).toBe("fetch_failed");
+    expect((untrusted as RemoteFetchError).message).toMatch(/self[- ]signed|certificate/i);
+  });
+});
+
 describe("the HTTP/1.1 body reader", () => {
   /** A socket whose reads return `pieces` one by one, then end (or reset). */
   function scriptedSocket(pieces: Buffer[], close: "end" | "reset" = "end") {
