@@ -384,6 +384,7 @@ export const productListActionSchema = z.discriminatedUnion("intent", [
 
 export const fileActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("delete"), fileId: z.string().min(1).max(100) }),
+  z.object({ intent: z.literal("cancel-import"), jobId: z.string().min(1).max(100) }),
 ]);
 
 /** `POST /app/uploads` from the Files page uploader (JSON). */

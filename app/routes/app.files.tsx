@@ -6,10 +6,12 @@ import { actionSuccess, parseForm, runServiceAction } from "~/lib/admin-actions.
 import { fileActionSchema, parseFilesQuery } from "~/lib/admin-schemas.server";
 import { ApiError } from "~/lib/api/errors";
 import { deleteFile, listFiles } from "~/services/files.server";
+import { cancelPublicJob, listIngestActivity } from "~/services/jobs.server";
 import { listPendingUploads } from "~/services/uploads.server";
 import { CursorPagination } from "~/components/admin/CursorPagination";
 import { FilesTable, type FileView } from "~/components/admin/FilesTable";
 import { FileUploader, type PendingUploadView } from "~/components/admin/FileUploader";
+import { IngestImportsCard, type ImportView } from "~/components/admin/IngestImportsCard";
 
 const PAGE_SIZE = 25;
 
@@ -18,6 +20,16 @@ export const meta = () => [{ title: "Files · Handoff" }];
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdminShop(request);
   const query = parseFilesQuery(new URL(request.url).searchParams);
+  const imports: ImportView[] = (await listIngestActivity(shop.id)).map(({ job, name, host }) => ({
+    id: job.id,
+    name,
+    host,
+    status: job.status as ImportView["status"],
+    receivedBytes: Number(job.progressBytes),
+    totalBytes: job.totalBytes === null ? null : Number(job.totalBytes),
+    stopping: job.status === "running" && job.cancelRequestedAt !== null,
+    error: job.error,
+  }));
   const pending: PendingUploadView[] = (await listPendingUploads(shop.id)).map((u) => ({
     id: u.id,
     name: u.name,
@@ -41,6 +53,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     }));
     return {
       files,
+      imports,
       pending,
       nextCursor: page.pagination.next_cursor,
       filtered: Boolean(query.q),
@@ -50,6 +63,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     if (!(error instanceof ApiError)) throw error;
     return {
       files: [] as FileView[],
+      imports,
       pending,
       nextCursor: null,
       filtered: Boolean(query.q),
@@ -65,13 +79,20 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!parsed.ok) return parsed.response;
   const input = parsed.data;
   return runServiceAction(input.intent, async () => {
+    if (input.intent === "cancel-import") {
+      const { job } = await cancelPublicJob(shop.id, input.jobId);
+      return actionSuccess(
+        input.intent,
+        job.status === "cancelled" ? "Import stopped" : "Stopping the import",
+      );
+    }
     await deleteFile(shop.id, input.fileId);
     return actionSuccess(input.intent, "File deleted");
   });
 };
 
 export default function Files() {
-  const { files, pending, nextCursor, filtered, error } = useLoaderData<typeof loader>();
+  const { files, imports, pending, nextCursor, filtered, error } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const location = useLocation();
   const loading =
@@ -80,6 +101,7 @@ export default function Files() {
     <Page title="Files" backAction={{ content: "Home", url: "/app" }}>
       <BlockStack gap="400">
         <FileUploader pending={pending} />
+        <IngestImportsCard imports={imports} />
         {error ? (
           <Banner tone="warning" title="This page of results is no longer available">
             <p>{error} Start again from the first page.</p>

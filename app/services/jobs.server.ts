@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "~/db/client.server";
 import { files, jobs, type FileRow, type Job } from "~/db/schema";
 import { INGEST_JOB_TYPES } from "~/lib/api/contract/ingest";
@@ -104,4 +104,51 @@ function finishedError(job: Job): ApiError {
     `This job already ${job.status === "succeeded" ? "succeeded" : "failed"}; only a queued or running job can be cancelled.`,
     { param: "job_id" },
   );
+}
+
+/** A remote ingest as the Files page shows it. */
+export interface IngestActivity {
+  job: Job;
+  /** The file's name (as requested, or taken from the URL). */
+  name: string;
+  /** The host the bytes come from. */
+  host: string;
+}
+
+/** Imports shown until this long after they ended (failed or cancelled ones). */
+const ENDED_IMPORTS_SHOWN_HOURS = 24;
+
+/**
+ * The shop's remote ingests the merchant should know about: every queued or running one,
+ * and those that failed or were cancelled in the last day (a finished one is simply a
+ * file in the list). Newest first, at most 20. The jobs_cursor_idx (shop, created_at)
+ * serves it.
+ */
+export async function listIngestActivity(shopId: string): Promise<IngestActivity[]> {
+  const rows = await getDb()
+    .select({ job: jobs, name: files.name })
+    .from(jobs)
+    .leftJoin(
+      files,
+      and(eq(files.shopId, jobs.shopId), sql`${files.id} = ${jobs.payload} ->> 'fileId'`),
+    )
+    .where(
+      and(
+        eq(jobs.shopId, shopId),
+        inArray(jobs.type, [...PUBLIC_JOB_TYPES]),
+        sql`(${jobs.status} in ('queued', 'running') or (${jobs.status} in ('failed', 'cancelled') and ${jobs.finishedAt} > now() - make_interval(hours => ${ENDED_IMPORTS_SHOWN_HOURS})))`,
+      ),
+    )
+    .orderBy(desc(jobs.createdAt), desc(jobs.id))
+    .limit(20);
+  return rows.map(({ job, name }) => {
+    const url = String((job.payload as { url?: string }).url ?? "");
+    let host = "";
+    try {
+      host = new URL(url).host;
+    } catch {
+      // A payload without a valid URL is not ours to explain; show no host.
+    }
+    return { job, name: name ?? (url.split("/").pop() || "file"), host };
+  });
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { files, uploads } from "~/db/schema";
+import { files, jobs, uploads } from "~/db/schema";
 import { test, expect } from "./fixtures";
 import { expectNoSeriousA11yViolations } from "./axe";
 import { dialogsClosed } from "./dialogs";
@@ -156,6 +156,89 @@ test("files: an interrupted upload is listed and resumes with the same file", as
       .from(files)
       .where(and(eq(files.shopId, shop.id), eq(files.name, "movie.bin")));
     expect(row!.checksumSha256).toBe(createHash("sha256").update(body).digest("hex"));
+  } finally {
+    await closeDb(db);
+  }
+});
+
+test("files: imports from URLs show progress (refreshed), failures, and can be stopped", async ({
+  page,
+  server,
+  adminUrl,
+  saveScreenshot,
+}) => {
+  const db = connectToServerDb(server);
+  try {
+    const shop = await createShop(db);
+    await createOfflineSession(db, shop.domain);
+    const MiB = 1024 * 1024;
+    const ingest = (name: string, fields: Partial<typeof jobs.$inferInsert>) =>
+      db
+        .insert(jobs)
+        .values({
+          shopId: shop.id,
+          type: "asset.ingest",
+          payload: { fileId: `file_${name}`, url: `https://cdn.example.com/media/${name}` },
+          ...fields,
+        })
+        .returning()
+        .then(([row]) => row!);
+    // Running with a fresh heartbeat and queued far in the future: the server's worker
+    // leaves both alone, so what the page shows is what the rows say.
+    const running = await ingest("catalog-2026.zip", {
+      status: "running",
+      attempts: 1,
+      startedAt: new Date(),
+      heartbeatAt: new Date(),
+      lockedBy: "e2e",
+      progressBytes: 400 * MiB,
+      totalBytes: 1024 * MiB,
+    });
+    const queued = await ingest("lookbook.pdf", { runAt: new Date(Date.now() + 3_600_000) });
+    await ingest("course-videos.zip", {
+      status: "failed",
+      attempts: 1,
+      finishedAt: new Date(),
+      errorCode: "checksum_mismatch",
+      error: "The SHA-256 of the fetched file is 9f86d0…, not the declared 2c26b4….",
+    });
+    const jobRow = async (id: string) => (await db.select().from(jobs).where(eq(jobs.id, id)))[0]!;
+
+    await page.goto(await adminUrl(shop.domain, "/app/files"));
+    await expect(page.getByRole("heading", { name: "Imports from URLs" })).toBeVisible();
+    await expect(page.getByText("400 MB of 1.0 GB (39%)")).toBeVisible();
+    await expect(page.getByText("from cdn.example.com").first()).toBeVisible();
+    await expect(page.getByText(/The SHA-256 of the fetched file is 9f86d0/)).toBeVisible();
+    await expect(page.getByText("Failed", { exact: true })).toBeVisible();
+    await expect(page.getByText("Queued", { exact: true })).toBeVisible();
+
+    // The worker reports progress; the page follows without a reload.
+    await db
+      .update(jobs)
+      .set({ progressBytes: 800 * MiB })
+      .where(eq(jobs.id, running.id));
+    await expect(page.getByText("800 MB of 1.0 GB (78%)")).toBeVisible({ timeout: 8000 });
+    await expectNoSeriousA11yViolations(page);
+    await saveScreenshot("admin-files-imports");
+
+    // Stopping a queued import cancels it at once.
+    await page.getByRole("button", { name: "Stop importing lookbook.pdf" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Stop import" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Import stopped" })).toBeVisible();
+    await dialogsClosed(page);
+    await expect(page.getByText("Stopped", { exact: true })).toBeVisible();
+    expect((await jobRow(queued.id)).status).toBe("cancelled");
+
+    // A running one is asked to stop; its worker deletes what it received.
+    await page.getByRole("button", { name: "Stop importing catalog-2026.zip" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Stop import" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Stopping the import" })).toBeVisible();
+    await dialogsClosed(page);
+    await expect(page.getByText("Stopping", { exact: true })).toBeVisible();
+    expect((await jobRow(running.id)).cancelRequestedAt).not.toBeNull();
+    await expect(
+      page.getByRole("button", { name: "Stop importing catalog-2026.zip" }),
+    ).toBeHidden();
   } finally {
     await closeDb(db);
   }
