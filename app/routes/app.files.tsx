@@ -24,7 +24,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     id: job.id,
     name,
     host,
-    status: job.status as ImportView["status"],
+    status: job.status,
     receivedBytes: Number(job.progressBytes),
     totalBytes: job.totalBytes === null ? null : Number(job.totalBytes),
     stopping: job.status === "running" && job.cancelRequestedAt !== null,

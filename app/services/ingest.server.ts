@@ -266,7 +266,8 @@ export async function createIngestJob(
 
 class DuplicateIngest extends Error {}
 
-function nameFromUrl(url: string): string {
+/** The last path segment of a URL, decoded: the name an ingested file gets by default. */
+export function nameFromUrl(url: string): string {
   try {
     const last = new URL(url).pathname.split("/").filter(Boolean).pop();
     return last ? decodeURIComponent(last) : "download";

@@ -3,6 +3,7 @@ import { getDb } from "~/db/client.server";
 import { files, jobs, type FileRow, type Job } from "~/db/schema";
 import { INGEST_JOB_TYPES } from "~/lib/api/contract/ingest";
 import { ApiError, notFound } from "~/lib/api/errors";
+import { nameFromUrl } from "./ingest.server";
 
 /**
  * The public view of jobs: only the shop's own jobs of public types (remote ingest).
@@ -149,6 +150,7 @@ export async function listIngestActivity(shopId: string): Promise<IngestActivity
     } catch {
       // A payload without a valid URL is not ours to explain; show no host.
     }
-    return { job, name: name ?? (url.split("/").pop() || "file"), host };
+    // The file row is gone when the merchant deleted the file: name it as the ingest did.
+    return { job, name: name ?? nameFromUrl(url), host };
   });
 }

@@ -563,7 +563,7 @@ export async function completeUpload(
   try {
     if (target === "s3") {
       // The bucket does not tell us the SHA-256: stream the object once to learn it.
-      stored = await hashObject(store, upload.storageKey);
+      stored = await digestOf(await store.get(upload.storageKey));
     } else {
       const parts = [...claimed.parts].sort((a, b) => a.partNumber - b.partNumber);
       stored = await assembleStagedParts(
@@ -719,11 +719,6 @@ export async function sweepExpiredUploads(db: Db): Promise<number> {
   }
   if (expired) rootLogger.info({ expired }, "expired direct uploads swept");
   return expired;
-}
-
-async function hashObject(store: FileStorage, key: string): Promise<StoredObject> {
-  const { size, sha256 } = await digestOf(await store.get(key));
-  return { size, sha256 };
 }
 
 function range(count: number): number[] {

@@ -1,6 +1,7 @@
 import { useFetcher, useRevalidator } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, InlineStack, ProgressBar, Text } from "@shopify/polaris";
 import { useEffect, useState } from "react";
+import type { JobStatus } from "~/db/schema";
 import type { ActionResult } from "~/lib/admin-actions";
 import { formatBytes } from "~/lib/format";
 import { ConfirmModal } from "./ConfirmModal";
@@ -12,7 +13,7 @@ export interface ImportView {
   id: string;
   name: string;
   host: string;
-  status: "queued" | "running" | "failed" | "cancelled" | "succeeded";
+  status: JobStatus;
   receivedBytes: number;
   totalBytes: number | null;
   /** The worker has been asked to stop (it deletes the partial file). */
