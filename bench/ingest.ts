@@ -1,7 +1,7 @@
 /**
  * Remote ingest benchmark (`npm run bench -- ingest`): a generated file (1 GiB by
- * default, `BENCH_INGEST_MB`) served by a loopback node:http server in its own process,
- * fetched
+ * default, `BENCH_INGEST_MB`) served by a loopback origin in its own process (see
+ * ORIGINS), fetched
  *   1. by `curl -o <file>` (the baseline: what a plain download to disk costs here), and
  *   2. through the real server: `POST /assets` → `asset.ingest` job → `GET /jobs/{id}`
  *      until it succeeds, with the default storage (local, encrypted at rest) and with
@@ -10,12 +10,13 @@
  *
  * One run of each is noise on this kind of machine: writing a GiB to the page cache
  * costs curl 0.8 s of system time in one run and 1.5 s in the next. So the three take
- * turns over `BENCH_INGEST_ROUNDS` rounds (default 5, the order rotating each round),
+ * turns over `BENCH_INGEST_ROUNDS` rounds (default 7, the order rotating each round),
  * each run starts after `sync` (no earlier run's dirty pages being written back under
  * it), each run's file is deleted afterwards (curl's and the ingested one alike), and the
  * verdict is the median of the per-round ratios. Each server ingests the file once before
- * the rounds (reported, not counted), as a server that has been running would have. Each run's server CPU
- * (main thread vs the rest) and the peak of its RSS are kept.
+ * the rounds (reported, not counted), as a server that has been running would have.
+ * Each run's server CPU (main thread vs the rest), the origin's CPU and the peak of the
+ * server's RSS are kept.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
@@ -33,12 +34,30 @@ import { percentile } from "./_stats";
 
 const SIZE_MB = Number(process.env.BENCH_INGEST_MB ?? 1024);
 const SIZE = SIZE_MB * 1024 * 1024;
-const ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 7);
 /** `BENCH_CPU_PROF_DIR=<dir>`: each server writes a V8 CPU profile there when it stops. */
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
 const TARGET = 0.7;
 
-const ORIGIN = `
+/**
+ * The origin runs in its own process on the same two cores as the client under test, so
+ * its CPU is taken from whichever client it serves, and the more from the one that needs
+ * more CPU. A real remote origin takes none of ours.
+ * - `memory` (default): Python holds the file in memory and writes it to the socket 1 MiB
+ *   per send; ~0.2-0.3 s of CPU per GiB.
+ * - `node` (`BENCH_INGEST_ORIGIN=node`): node:http piping a file read stream, the origin
+ *   until 2026-11-26; 0.35-0.9 s per GiB.
+ * Not sendfile: its skbs point at page-cache pages, and receiving those cost curl ~15%
+ * more system time here, which would slow the baseline and flatter every ratio.
+ */
+const ORIGIN_KIND = process.env.BENCH_INGEST_ORIGIN === "node" ? "node" : "memory";
+const ORIGINS = {
+  node: {
+    command: process.execPath,
+    args: [
+      "--input-type=module",
+      "-e",
+      `
 import http from "node:http";
 import { createReadStream, statSync } from "node:fs";
 const file = process.env.FILE;
@@ -47,7 +66,41 @@ http.createServer((req, res) => {
   res.writeHead(200, { "content-type": "application/octet-stream", "content-length": size });
   createReadStream(file, { highWaterMark: 256 * 1024 }).pipe(res);
 }).listen(Number(process.env.PORT), "127.0.0.1", () => console.log("ready"));
-`;
+`,
+    ],
+  },
+  memory: {
+    command: "python3",
+    args: [
+      "-c",
+      `
+import os, socketserver
+with open(os.environ["FILE"], "rb") as f:
+    DATA = memoryview(f.read())
+class Handler(socketserver.BaseRequestHandler):
+    def handle(self):
+        head = b""
+        while b"\\r\\n\\r\\n" not in head:
+            data = self.request.recv(65536)
+            if not data:
+                return
+            head += data
+        self.request.sendall(
+            b"HTTP/1.1 200 OK\\r\\nContent-Type: application/octet-stream\\r\\n"
+            b"Content-Length: %d\\r\\nConnection: close\\r\\n\\r\\n" % len(DATA)
+        )
+        for start in range(0, len(DATA), 1 << 20):
+            self.request.sendall(DATA[start : start + (1 << 20)])
+class Server(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+with Server(("127.0.0.1", int(os.environ["PORT"])), Handler) as server:
+    print("ready", flush=True)
+    server.serve_forever()
+`,
+    ],
+  },
+};
 
 type Mode = "curl" | "encrypted" | "plain";
 const MODES: Mode[] = ["curl", "encrypted", "plain"];
@@ -223,7 +276,13 @@ export default async function ingestBench() {
     const file = join(dir, "file.bin");
     console.log(`generating ${SIZE_MB} MiB…`);
     const sha256 = await generate(file);
-    origin = spawn(process.execPath, ["--input-type=module", "-e", ORIGIN], {
+    const { command } = ORIGINS[ORIGIN_KIND];
+    if (spawnSync(command, ["--version"]).status !== 0) {
+      throw new Error(
+        `the ${ORIGIN_KIND} origin needs ${command}; BENCH_INGEST_ORIGIN=node needs only node`,
+      );
+    }
+    origin = spawn(command, ORIGINS[ORIGIN_KIND].args, {
       env: { ...process.env, FILE: file, PORT: String(port) },
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -287,6 +346,7 @@ export default async function ingestBench() {
     return {
       file_mb: SIZE_MB,
       rounds: ROUNDS,
+      origin: ORIGIN_KIND,
       load_average_1m: { before: loadBefore, after: round2(loadavg()[0]!) },
       vm_free_page_reporting: reportingBefore && {
         order: reportingBefore.order,
