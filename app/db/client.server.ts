@@ -17,6 +17,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { is, sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite, PgliteDatabase, PgliteTransaction } from "drizzle-orm/pglite";
@@ -112,7 +113,9 @@ export function createDb(options: CreateDbOptions = {}): Db {
   }
 
   if (!isMemoryDir(config.dataDir)) mkdirSync(config.dataDir, { recursive: true });
-  const client = new PGlite(config.dataDir);
+  // pg_trgm for the search indexes (migration 0008): PGlite ships extensions as bundles
+  // that must be loaded when it opens, before CREATE EXTENSION can find them.
+  const client = new PGlite(config.dataDir, { extensions: { pg_trgm } });
   const db = drizzlePglite({ client, schema });
   handles.set(db, {
     driver: "pglite",

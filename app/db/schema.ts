@@ -665,12 +665,23 @@ export const orders = pgTable(
     index("orders_shop_customer_idx").on(t.shopId, t.customerId),
     index("orders_shop_name_idx").on(t.shopId, t.name),
     index("orders_shop_email_idx").on(t.shopId, t.email),
-    // The admin's search and customer filter match the start of the lowercased email or
-    // name: `lower(x) like 'term%'` is a range scan here whatever the database collation
-    // (text_pattern_ops), where `ilike '%term%'` read every order of the shop. pg_trgm
-    // would keep "contains", but PGlite only has it as an opt-in extension bundle.
+    // Search by the start of the lowercased email or name (terms under 3 characters, the
+    // customer filter, `#1042`): `lower(x) like 'term%'` is a range scan here whatever
+    // the database collation (text_pattern_ops).
     index("orders_shop_email_prefix_idx").on(t.shopId, sql`lower(${t.email}) text_pattern_ops`),
     index("orders_shop_name_prefix_idx").on(t.shopId, sql`lower(${t.name}) text_pattern_ops`),
+    // Search for text anywhere in them (3+ characters): `lower(x) like '%term%'` through
+    // trigrams (pg_trgm, migration 0008). Not led by shop_id (btree_gin): a shop's whole
+    // posting list would be read for every search; the shop is checked on the few rows
+    // the trigrams find, and for a term in most rows the planner walks the cursor index.
+    // fastupdate off: new orders go into the index as they come instead of a pending list
+    // that every search would read through until the next vacuum.
+    index("orders_email_trgm_idx")
+      .using("gin", sql`lower(${t.email}) gin_trgm_ops`)
+      .with({ fastupdate: false }),
+    index("orders_name_trgm_idx")
+      .using("gin", sql`lower(${t.name}) gin_trgm_ops`)
+      .with({ fastupdate: false }),
     index("orders_shop_financial_status_idx").on(t.shopId, t.financialStatus, t.createdAt),
     index("orders_status_page_token_idx").on(t.statusPageToken),
   ],

@@ -3,7 +3,6 @@ import {
   asc,
   eq,
   gte,
-  ilike,
   inArray,
   isNotNull,
   lt,
@@ -74,8 +73,8 @@ export interface OrderFilters {
   customerEmail?: string;
   q?: string;
   /**
-   * Admin search box: the start of the order name (`#1042`, `1042`, `#10`) or of the
-   * order's email (`ada@`), case-insensitive.
+   * Admin search box, case-insensitive: text anywhere in the order name or email
+   * (`lovelace`, `1042`); `#1042`, `#10` and terms under 3 characters match the start.
    */
   search?: string;
   deliveryStatus?: DeliveryStatus[];
@@ -141,18 +140,9 @@ export async function orderFilterConditions(
   if (filters.customerId) conditions.push(eq(orders.customerId, filters.customerId));
   if (filters.q) {
     const name = filters.q.trim().replace(/^#/, "");
-    conditions.push(ilike(orders.name, `%${escapeLike(name)}%`));
+    conditions.push(containsLower(orders.name, name));
   }
-  if (filters.search?.trim()) {
-    const term = filters.search.trim().replace(/^#/, "");
-    conditions.push(
-      or(
-        startsWithLower(orders.name, `#${term}`),
-        startsWithLower(orders.name, term),
-        startsWithLower(orders.email, term),
-      ),
-    );
-  }
+  if (filters.search?.trim()) conditions.push(searchCondition(filters.search.trim()));
   if (filters.deliveryStatus?.length) {
     conditions.push(inArray(orders.deliveryStatus, filters.deliveryStatus));
   }
@@ -186,13 +176,40 @@ export async function orderFilterConditions(
   return conditions;
 }
 
+/** Shorter terms have no trigram to look up: they match the start instead. */
+const CONTAINS_MIN_LENGTH = 3;
+
+/**
+ * The admin search box. `#1042` or `#10` is an order number typed as such: names that
+ * start with it. Otherwise a term of 3+ characters is found anywhere in the order name or
+ * email (`lovelace`, `1042`, `@example`); a shorter one matches their start (`ad`, `#1`).
+ */
+function searchCondition(term: string): SQL {
+  if (term.startsWith("#")) return startsWithLower(orders.name, term);
+  if (term.length < CONTAINS_MIN_LENGTH) {
+    return or(
+      startsWithLower(orders.name, `#${term}`),
+      startsWithLower(orders.name, term),
+      startsWithLower(orders.email, term),
+    )!;
+  }
+  return or(containsLower(orders.name, term), containsLower(orders.email, term))!;
+}
+
 /**
  * `lower(column) like 'prefix%'`, case-insensitive, served by the `(shop_id, lower(column)
- * text_pattern_ops)` indexes as a range scan (see app/db/schema.ts). A "contains" match
- * (`ilike '%term%'`) could use no btree index and read every order of the shop.
+ * text_pattern_ops)` indexes as a range scan (see app/db/schema.ts).
  */
 function startsWithLower(column: AnyColumn, prefix: string): SQL {
   return sql`lower(${column}) like lower(${`${escapeLike(prefix)}%`})`;
+}
+
+/**
+ * `lower(column) like '%term%'`, served by the `(shop_id, lower(column) gin_trgm_ops)`
+ * indexes (pg_trgm) for terms of 3+ characters; `ilike` would not match their expression.
+ */
+function containsLower(column: AnyColumn, term: string): SQL {
+  return sql`lower(${column}) like lower(${`%${escapeLike(term)}%`})`;
 }
 
 export async function getOrder(

@@ -140,7 +140,9 @@ export const listOrdersEndpoint = defineEndpoint({
     financial_status: z.array(z.enum(FINANCIAL_STATUS_VALUES)).max(8).optional(),
     digital_product_id: z.array(text(200)).max(100).optional(),
     customer_email: text(320).optional().describe("Exact customer email (case-insensitive)."),
-    q: searchQuery.describe("Search by order name, e.g. `#1001` or `1001`."),
+    q: searchQuery.describe(
+      "Order names containing this, case-insensitive, e.g. `#1001` or `1001` (a leading `#` is ignored).",
+    ),
     include: includeOrderParts,
   }),
   success: {
