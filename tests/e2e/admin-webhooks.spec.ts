@@ -6,7 +6,6 @@ import { webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints } from "~/
 import { expectNoSeriousA11yViolations } from "./axe";
 import { dialogsClosed } from "./dialogs";
 import { test, expect } from "./fixtures";
-import { closeDb, connectToServerDb, createOfflineSession, createShop } from "../helpers/factories";
 
 // Loopback receivers are allowed only with this dev/test setting (docs/webhooks.md).
 // A generous boot timeout: migrations take over 30 s when the shared machine is loaded.
@@ -45,16 +44,15 @@ const signatureOf = (secret: string, received: Received) =>
 
 test("webhooks: add an endpoint (secret once), send a test, log with filters, replay, edit, rotate, re-enable, delete", async ({
   page,
-  server,
   adminUrl,
   saveScreenshot,
+  adminShop,
+  db,
 }) => {
   test.setTimeout(180_000); // one long flow on a shared 2-core machine
-  const db = connectToServerDb(server);
   const receiver = await startReceiver();
   try {
-    const shop = await createShop(db);
-    await createOfflineSession(db, shop.domain);
+    const shop = await adminShop();
     await page.goto(await adminUrl(shop.domain, "/app/settings/webhooks"));
     await expect(page.getByRole("heading", { name: "Webhooks", exact: true })).toBeVisible();
     await expect(page.getByText("No endpoints yet")).toBeVisible();
@@ -226,6 +224,5 @@ test("webhooks: add an endpoint (secret once), send a test, log with filters, re
     ).toHaveLength(0);
   } finally {
     await receiver.stop();
-    await closeDb(db);
   }
 });

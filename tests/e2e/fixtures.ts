@@ -5,8 +5,10 @@
  * open admin URLs the way the Shopify admin would.
  *
  *   import { test, expect } from "./fixtures";
- *   test("products page", async ({ page, adminUrl, saveScreenshot }) => {
- *     await page.goto(await adminUrl("handoff-e2e.myshopify.com", "/app/products"));
+ *   test("products page", async ({ page, adminUrl, adminShop, db, saveScreenshot }) => {
+ *     const shop = await adminShop({ name: "Paper Goods" });
+ *     await createDigitalProduct(db, shop, { name: "Planner" });
+ *     await page.goto(await adminUrl(shop.domain, "/app/products"));
  *     await saveScreenshot("products");
  *   });
  */
@@ -19,6 +21,9 @@ import {
   type StartServerOptions,
   type TestServer,
 } from "../helpers/server";
+import type { Db } from "~/db/client.server";
+import type { Shop } from "~/db/schema";
+import { closeDb, connectToServerDb, createOfflineSession, createShop } from "../helpers/factories";
 import { startShopifyAdminMock, type ShopifyAdminMock } from "../helpers/shopify-admin-mock";
 import { shopifyHostParam, signSessionToken } from "../helpers/shopify-signing";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
@@ -44,6 +49,10 @@ interface WorkerFixtures {
 interface TestFixtures {
   /** Default shop for tokens when the page URL names none. */
   shop: string;
+  /** This worker's server database, to seed and to check; closed after the test. */
+  db: Db;
+  /** A new shop with the offline session an installed app has (`createShop`'s overrides). */
+  adminShop: (overrides?: Parameters<typeof createShop>[1]) => Promise<Shop>;
   /** Absolute URL of an embedded admin page with a signed `id_token`, as the admin frames it. */
   adminUrl: (shop?: string, path?: string) => Promise<string>;
   /** The App Bridge stub installed in this test's context. */
@@ -90,6 +99,20 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
 
   shop: ["handoff-e2e.myshopify.com", { option: true }],
+
+  db: async ({ server }, provide) => {
+    const db = connectToServerDb(server);
+    await provide(db);
+    await closeDb(db);
+  },
+
+  adminShop: async ({ db }, provide) => {
+    await provide(async (overrides) => {
+      const shop = await createShop(db, overrides);
+      await createOfflineSession(db, shop.domain);
+      return shop;
+    });
+  },
 
   baseURL: async ({ server }, provide) => {
     await provide(server.url);

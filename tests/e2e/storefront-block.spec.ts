@@ -14,8 +14,6 @@ import { eq } from "drizzle-orm";
 import { licenseKeys, orderLines } from "~/db/schema";
 import { test, expect } from "./fixtures";
 import {
-  closeDb,
-  connectToServerDb,
   createCustomer,
   createDigitalProduct,
   createOrder,
@@ -112,8 +110,8 @@ test("the order downloads block lists files, links and keys on a phone", async (
   page,
   server,
   saveScreenshot,
+  db,
 }) => {
-  const db = connectToServerDb(server);
   let storefront: Storefront | undefined;
   try {
     const shop = await createShop(db, { name: "Paper Goods" });
@@ -197,12 +195,10 @@ test("the order downloads block lists files, links and keys on a phone", async (
     expect(file1.suggestedFilename()).toBe("Handbook – Second Edition.pdf");
   } finally {
     await storefront?.close();
-    await closeDb(db);
   }
 });
 
-test("the block asks an anonymous visitor to log in", async ({ page, server }) => {
-  const db = connectToServerDb(server);
+test("the block asks an anonymous visitor to log in", async ({ page, server, db }) => {
   let storefront: Storefront | undefined;
   try {
     const shop = await createShop(db);
@@ -218,6 +214,5 @@ test("the block asks an anonymous visitor to log in", async ({ page, server }) =
     await expect(block.getByText("Melde dich an, um deine Downloads zu sehen.")).toBeVisible();
   } finally {
     await storefront?.close();
-    await closeDb(db);
   }
 });
