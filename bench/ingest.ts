@@ -159,6 +159,8 @@ async function startIngestServer(env: Record<string, string>): Promise<IngestSer
       INGEST_ALLOW_LOCALHOST: "1",
       LOG_LEVEL: "warn",
       API_RATE_LIMIT_PER_MINUTE: "100000",
+      // Eight ingests per server in about a minute: over the default 6 uploads a minute.
+      API_UPLOAD_RATE_LIMIT_PER_MINUTE: "1000",
       // Production has no msw in the process; the socket guard still refuses every
       // connection that is not to loopback.
       TEST_NETWORK_GUARD: "sockets",
