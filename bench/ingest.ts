@@ -51,6 +51,13 @@ const TARGET = 0.7;
  * more system time here, which would slow the baseline and flatter every ratio.
  */
 const ORIGIN_KIND = process.env.BENCH_INGEST_ORIGIN === "node" ? "node" : "memory";
+/**
+ * `BENCH_INGEST_TLS=1`: the memory origin serves HTTPS with a certificate made here for
+ * 127.0.0.1 (openssl CLI); curl gets it with --cacert, the servers with
+ * NODE_EXTRA_CA_CERTS. Production fetches are HTTPS: this adds the TLS record layer
+ * (16 KiB records, AES-GCM on both ends) to both sides of the comparison.
+ */
+const TLS = process.env.BENCH_INGEST_TLS === "1";
 const ORIGINS = {
   node: {
     command: process.execPath,
@@ -74,23 +81,28 @@ http.createServer((req, res) => {
     args: [
       "-c",
       `
-import os, socketserver
+import os, socketserver, ssl
 with open(os.environ["FILE"], "rb") as f:
     DATA = memoryview(f.read())
+TLS = None
+if os.environ.get("CERT"):
+    TLS = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    TLS.load_cert_chain(os.environ["CERT"], os.environ["KEY"])
 class Handler(socketserver.BaseRequestHandler):
     def handle(self):
+        conn = TLS.wrap_socket(self.request, server_side=True) if TLS else self.request
         head = b""
         while b"\\r\\n\\r\\n" not in head:
-            data = self.request.recv(65536)
+            data = conn.recv(65536)
             if not data:
                 return
             head += data
-        self.request.sendall(
+        conn.sendall(
             b"HTTP/1.1 200 OK\\r\\nContent-Type: application/octet-stream\\r\\n"
             b"Content-Length: %d\\r\\nConnection: close\\r\\n\\r\\n" % len(DATA)
         )
         for start in range(0, len(DATA), 1 << 20):
-            self.request.sendall(DATA[start : start + (1 << 20)])
+            conn.sendall(DATA[start : start + (1 << 20)])
 class Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     daemon_threads = True
@@ -132,14 +144,51 @@ async function generate(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
+/** A self-signed certificate and key for 127.0.0.1, as the origin's CERT and KEY. */
+function makeCertificate(dir: string): { CERT: string; KEY: string } {
+  const files = { CERT: join(dir, "cert.pem"), KEY: join(dir, "key.pem") };
+  const made = spawnSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-keyout",
+      files.KEY,
+      "-out",
+      files.CERT,
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  if (made.status !== 0) throw new Error("BENCH_INGEST_TLS needs the openssl CLI");
+  return files;
+}
+
 /** Writes back every dirty page, so a run does not pay for the one before it. */
 function syncDisks() {
   spawnSync("sync", { stdio: "inherit" });
 }
 
-async function curlRun(url: string, target: string): Promise<Omit<Run, "origin_cpu_seconds">> {
+async function curlRun(
+  url: string,
+  target: string,
+  caFile: string | null,
+): Promise<Omit<Run, "origin_cpu_seconds">> {
   const t0 = performance.now();
-  const run = spawnSync("curl", ["-sS", "--fail", "-o", target, url], { stdio: "inherit" });
+  const tls = caFile ? ["--cacert", caFile] : [];
+  const run = spawnSync("curl", ["-sS", "--fail", ...tls, "-o", target, url], {
+    stdio: "inherit",
+  });
   if (run.status !== 0) throw new Error(`curl failed with ${run.status}`);
   const seconds = (performance.now() - t0) / 1000;
   if ((await stat(target)).size !== SIZE) throw new Error("curl got a short file");
@@ -271,26 +320,29 @@ export default async function ingestBench() {
   }
   const dir = await mkdtemp(join(tmpdir(), "handoff-bench-ingest-"));
   const port = await getPort({ host: "127.0.0.1" });
-  const fileUrl = `http://127.0.0.1:${port}/file.bin`;
+  const fileUrl = `${TLS ? "https" : "http"}://127.0.0.1:${port}/file.bin`;
   let origin: ReturnType<typeof spawn> | undefined;
   const servers: Partial<Record<Mode, IngestServer>> = {};
   try {
     const file = join(dir, "file.bin");
     console.log(`generating ${SIZE_MB} MiB…`);
     const sha256 = await generate(file);
+    if (TLS && ORIGIN_KIND === "node") throw new Error("BENCH_INGEST_TLS needs the memory origin");
     const { command } = ORIGINS[ORIGIN_KIND];
     if (spawnSync(command, ["--version"]).status !== 0) {
       throw new Error(
         `the ${ORIGIN_KIND} origin needs ${command}; BENCH_INGEST_ORIGIN=node needs only node`,
       );
     }
+    const cert = TLS ? makeCertificate(dir) : null;
     origin = spawn(command, ORIGINS[ORIGIN_KIND].args, {
-      env: { ...process.env, FILE: file, PORT: String(port) },
+      env: { ...process.env, FILE: file, PORT: String(port), ...(cert ?? {}) },
       stdio: ["ignore", "pipe", "inherit"],
     });
     await once(origin.stdout!, "data");
-    servers.encrypted = await startIngestServer({});
-    servers.plain = await startIngestServer({ STORAGE_ENCRYPTION: "off" });
+    const trust: Record<string, string> = cert ? { NODE_EXTRA_CA_CERTS: cert.CERT } : {};
+    servers.encrypted = await startIngestServer({ ...trust });
+    servers.plain = await startIngestServer({ ...trust, STORAGE_ENCRYPTION: "off" });
 
     // One unmeasured ingest per server first: a server that has run for a while has its
     // code compiled, its hash thread started and its buffer pool filled; a fresh one
@@ -310,7 +362,7 @@ export default async function ingestBench() {
         const originBefore = await cpuSeconds(origin.pid!);
         const run =
           mode === "curl"
-            ? await curlRun(fileUrl, join(dir, "curl.bin"))
+            ? await curlRun(fileUrl, join(dir, "curl.bin"), cert?.CERT ?? null)
             : await ingestRun(servers[mode]!, fileUrl, sha256);
         runs[mode].push({
           ...run,
@@ -349,6 +401,7 @@ export default async function ingestBench() {
       file_mb: SIZE_MB,
       rounds: ROUNDS,
       origin: ORIGIN_KIND,
+      tls: TLS,
       load_average_1m: { before: loadBefore, after: round2(loadavg()[0]!) },
       vm_free_page_reporting: reportingBefore && {
         order: reportingBefore.order,
