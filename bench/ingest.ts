@@ -28,6 +28,7 @@ import { join } from "node:path";
 import getPort from "get-port";
 import { createApiToken } from "../tests/helpers/api-factories";
 import { closeDb, connectToServerDb, createShop } from "../tests/helpers/factories";
+import { makeSelfSignedCertificate } from "../tests/helpers/self-signed-certificate";
 import { startServer, type TestServer } from "../tests/helpers/server";
 import { cpuSeconds, cpuSplit, rssMb, sampler } from "./_proc";
 import { percentile } from "./_stats";
@@ -142,36 +143,6 @@ async function generate(path: string): Promise<string> {
   out.end();
   await once(out, "finish");
   return hash.digest("hex");
-}
-
-/** A self-signed certificate and key for 127.0.0.1, as the origin's CERT and KEY. */
-function makeCertificate(dir: string): { CERT: string; KEY: string } {
-  const files = { CERT: join(dir, "cert.pem"), KEY: join(dir, "key.pem") };
-  const made = spawnSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-      "-keyout",
-      files.KEY,
-      "-out",
-      files.CERT,
-    ],
-    { stdio: ["ignore", "ignore", "inherit"] },
-  );
-  if (made.status !== 0) throw new Error("BENCH_INGEST_TLS needs the openssl CLI");
-  return files;
 }
 
 /** Writes back every dirty page, so a run does not pay for the one before it. */
@@ -334,7 +305,8 @@ export default async function ingestBench() {
         `the ${ORIGIN_KIND} origin needs ${command}; BENCH_INGEST_ORIGIN=node needs only node`,
       );
     }
-    const cert = TLS ? makeCertificate(dir) : null;
+    const made = TLS ? makeSelfSignedCertificate(dir, "IP:127.0.0.1") : null;
+    const cert = made && { CERT: made.certFile, KEY: made.keyFile };
     origin = spawn(command, ORIGINS[ORIGIN_KIND].args, {
       env: { ...process.env, FILE: file, PORT: String(port), ...(cert ?? {}) },
       stdio: ["ignore", "pipe", "inherit"],

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
@@ -16,6 +15,7 @@ import {
 } from "~/lib/webhooks-out/http-sender.server";
 import type { HostResolver } from "~/lib/webhooks-out/ssrf.server";
 import { normalizeAllowedHost } from "~/services/ingest.server";
+import { makeSelfSignedCertificate } from "../../helpers/self-signed-certificate";
 
 /**
  * The ingest fetcher under the webhooks' SSRF rules. Every refusal injects the resolver
@@ -290,37 +290,12 @@ describe("over TLS, as every production fetch is", () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "handoff-tls-"));
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=files.example.com",
-        "-addext",
-        "subjectAltName=DNS:files.example.com",
-        "-keyout",
-        join(dir, "key.pem"),
-        "-out",
-        join(dir, "cert.pem"),
-      ],
-      { stdio: "ignore" },
-    );
-    cert = await readFile(join(dir, "cert.pem"), "utf8");
-    server = https.createServer(
-      { key: await readFile(join(dir, "key.pem")), cert },
-      (_req, res) => {
-        res.writeHead(200, { "content-length": payload.length, "content-type": "application/zip" });
-        res.end(payload);
-      },
-    );
+    const { certFile, keyFile } = makeSelfSignedCertificate(dir, "DNS:files.example.com");
+    cert = await readFile(certFile, "utf8");
+    server = https.createServer({ key: await readFile(keyFile), cert }, (_req, res) => {
+      res.writeHead(200, { "content-length": payload.length, "content-type": "application/zip" });
+      res.end(payload);
+    });
     server.on("secureConnection", (socket) => sni.push(socket.servername));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     port = (server.address() as AddressInfo).port;
