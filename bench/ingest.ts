@@ -305,14 +305,18 @@ export default async function ingestBench() {
         `the ${ORIGIN_KIND} origin needs ${command}; BENCH_INGEST_ORIGIN=node needs only node`,
       );
     }
-    const made = TLS ? makeSelfSignedCertificate(dir, "IP:127.0.0.1") : null;
-    const cert = made && { CERT: made.certFile, KEY: made.keyFile };
+    const cert = TLS ? makeSelfSignedCertificate(dir, "IP:127.0.0.1") : null;
     origin = spawn(command, ORIGINS[ORIGIN_KIND].args, {
-      env: { ...process.env, FILE: file, PORT: String(port), ...(cert ?? {}) },
+      env: {
+        ...process.env,
+        FILE: file,
+        PORT: String(port),
+        ...(cert ? { CERT: cert.certFile, KEY: cert.keyFile } : {}),
+      },
       stdio: ["ignore", "pipe", "inherit"],
     });
     await once(origin.stdout!, "data");
-    const trust: Record<string, string> = cert ? { NODE_EXTRA_CA_CERTS: cert.CERT } : {};
+    const trust: Record<string, string> = cert ? { NODE_EXTRA_CA_CERTS: cert.certFile } : {};
     servers.encrypted = await startIngestServer({ ...trust });
     servers.plain = await startIngestServer({ ...trust, STORAGE_ENCRYPTION: "off" });
 
@@ -334,7 +338,7 @@ export default async function ingestBench() {
         const originBefore = await cpuSeconds(origin.pid!);
         const run =
           mode === "curl"
-            ? await curlRun(fileUrl, join(dir, "curl.bin"), cert?.CERT ?? null)
+            ? await curlRun(fileUrl, join(dir, "curl.bin"), cert?.certFile ?? null)
             : await ingestRun(servers[mode]!, fileUrl, sha256);
         runs[mode].push({
           ...run,

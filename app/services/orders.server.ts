@@ -205,8 +205,8 @@ function startsWithLower(column: AnyColumn, prefix: string): SQL {
 }
 
 /**
- * `lower(column) like '%term%'`, served by the `(shop_id, lower(column) gin_trgm_ops)`
- * indexes (pg_trgm) for terms of 3+ characters; `ilike` would not match their expression.
+ * `lower(column) like '%term%'`, served by the `lower(column) gin_trgm_ops` indexes
+ * (pg_trgm) for terms of 3+ characters; `ilike` would not match their expression.
  */
 function containsLower(column: AnyColumn, term: string): SQL {
   return sql`lower(${column}) like lower(${`%${escapeLike(term)}%`})`;
